@@ -1,0 +1,52 @@
+// First start on an empty database: a demo location, a token with every scope, and the admin token.
+import { randomUUID } from 'node:crypto';
+import type { Config } from './config.js';
+import { ADMIN_TOKEN_SETTING } from './domain/auth.js';
+import { hashToken } from './domain/ids.js';
+import type { Services } from './services.js';
+import type { Store } from './store/database.js';
+import { countLocations } from './store/repositories/locations.js';
+import { getSetting, putSetting } from './store/repositories/tokens.js';
+
+export interface BootstrapReport {
+  adminToken: string | null;
+  adminTokenFromConfig: boolean;
+  demo: { locationId: string; token: string } | null;
+}
+
+export async function bootstrap(config: Config, store: Store, services: Services): Promise<BootstrapReport> {
+  let adminToken: string | null = config.adminToken;
+  if (!adminToken && !(await getSetting(store.db, ADMIN_TOKEN_SETTING))) {
+    adminToken = `sba-${randomUUID()}`;
+    await putSetting(store.db, ADMIN_TOKEN_SETTING, hashToken(adminToken));
+  }
+  let demo: BootstrapReport['demo'] = null;
+  if (config.bootstrapDemo && (await countLocations(store.db)) === 0) {
+    const location = await services.locations.createLocation({ name: 'Demo Location' });
+    const issued = await services.locations.issueToken(location.id, { name: 'Demo token (all scopes)' });
+    demo = { locationId: location.id, token: issued.token };
+  }
+  return { adminToken, adminTokenFromConfig: config.adminToken !== null, demo };
+}
+
+export function describeBootstrap(report: BootstrapReport, publicUrl: string): string {
+  const lines: string[] = [];
+  if (report.demo) {
+    lines.push(
+      'Switchboard created a demo location on this empty database:',
+      `  Location id:  ${report.demo.locationId}`,
+      `  Token:        ${report.demo.token}`,
+      '  Try it:',
+      `    curl -H "Authorization: Bearer ${report.demo.token}" -H "Version: 2021-07-28" \\`,
+      `      "${publicUrl}/conversations/search?locationId=${report.demo.locationId}"`,
+    );
+  }
+  if (report.adminToken && !report.adminTokenFromConfig) {
+    lines.push(
+      `Admin token (generated, shown once; set SWITCHBOARD_ADMIN_TOKEN to choose your own): ${report.adminToken}`,
+    );
+  } else if (!report.adminTokenFromConfig) {
+    lines.push('Admin token: generated on first start (printed then); set SWITCHBOARD_ADMIN_TOKEN to replace it.');
+  }
+  return lines.join('\n');
+}

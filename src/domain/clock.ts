@@ -1,0 +1,6 @@
+// The one source of "now", injectable so tests control time instead of sleeping.
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,193 @@
+// Contact use cases, the HighLevel way: create refuses duplicates, upsert matches on email then phone,
+// and every change keeps the contact's conversation (search text, assignment) in step.
+import type { Store } from '../store/database.js';
+import type { Executor } from '../store/executor.js';
+import {
+  type ContactRow,
+  deleteContact,
+  findContact,
+  findContactByEmail,
+  findContactByPhone,
+  insertContact,
+  replaceContact,
+} from '../store/repositories/contacts.js';
+import { syncConversationWithContact } from '../store/repositories/conversations.js';
+import type { Clock } from './clock.js';
+import { fullNameOf, normaliseEmail, normalisePhone, splitName } from './contact-fields.js';
+import { DomainError, notFound } from './errors.js';
+import { newId } from './ids.js';
+
+/** Fields kept as-is in the contact's attributes document. */
+const ATTRIBUTE_FIELDS = [
+  'gender',
+  'address1',
+  'city',
+  'state',
+  'postalCode',
+  'website',
+  'timezone',
+  'dndSettings',
+  'inboundDndSettings',
+  'customFields',
+  'source',
+  'dateOfBirth',
+  'country',
+  'profilePhoto',
+] as const;
+
+export interface ContactInput {
+  firstName?: string | null;
+  lastName?: string | null;
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  companyName?: string | null;
+  assignedTo?: string | null;
+  tags?: string[];
+  dnd?: boolean;
+  [attribute: string]: unknown;
+}
+
+export interface UpsertResult {
+  contact: ContactRow;
+  created: boolean;
+}
+
+function blankToNull(value: string | null | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || value.trim() === '') return null;
+  return value.trim();
+}
+
+/** Applies input onto a row (a fresh one for create); fields the input leaves out stay as they were. */
+function applyInput(row: ContactRow, input: ContactInput, now: number): ContactRow {
+  const next: ContactRow = { ...row, date_updated: now };
+  let first = input.firstName !== undefined ? (blankToNull(input.firstName) ?? null) : row.first_name;
+  let last = input.lastName !== undefined ? (blankToNull(input.lastName) ?? null) : row.last_name;
+  const name = blankToNull(input.name);
+  if (name && input.firstName === undefined && input.lastName === undefined) {
+    const split = splitName(name);
+    first = split.firstName;
+    last = split.lastName;
+  }
+  next.first_name = first;
+  next.last_name = last;
+  next.full_name = name ?? fullNameOf(first, last);
+  if (input.email !== undefined) {
+    const email = blankToNull(input.email);
+    next.email = email ? normaliseEmail(email) : null;
+    next.email_lower = next.email?.toLowerCase() ?? null;
+  }
+  if (input.phone !== undefined) {
+    const phone = blankToNull(input.phone);
+    next.phone = phone ? normalisePhone(phone) : null;
+  }
+  if (input.companyName !== undefined) next.company_name = blankToNull(input.companyName) ?? null;
+  if (input.assignedTo !== undefined) next.assigned_to = blankToNull(input.assignedTo) ?? null;
+  if (input.tags !== undefined)
+    next.tags = JSON.stringify([...new Set(input.tags.map((t) => t.trim()).filter(Boolean))]);
+  if (input.dnd !== undefined) next.dnd = input.dnd ? 1 : 0;
+  const attributes = JSON.parse(row.attributes) as Record<string, unknown>;
+  for (const field of ATTRIBUTE_FIELDS) {
+    if (input[field] === undefined) continue;
+    if (input[field] === null) delete attributes[field];
+    else attributes[field] = input[field];
+  }
+  next.attributes = JSON.stringify(attributes);
+  return next;
+}
+
+function emptyContact(locationId: string, now: number): ContactRow {
+  return {
+    id: newId(),
+    location_id: locationId,
+    first_name: null,
+    last_name: null,
+    full_name: null,
+    email: null,
+    email_lower: null,
+    phone: null,
+    company_name: null,
+    assigned_to: null,
+    tags: '[]',
+    dnd: 0,
+    attributes: '{}',
+    date_added: now,
+    date_updated: now,
+  };
+}
+
+export class ContactService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(locationId: string, id: string): Promise<ContactRow> {
+    const row = await findContact(this.store.db, locationId, id);
+    if (!row) throw notFound('Contact');
+    return row;
+  }
+
+  async create(locationId: string, input: ContactInput): Promise<ContactRow> {
+    const row = applyInput(emptyContact(locationId, this.clock.now()), input, this.clock.now());
+    return this.store.db.transaction().execute(async (trx) => {
+      const duplicate = await this.findDuplicate(trx, row);
+      if (duplicate) {
+        throw new DomainError('BAD_REQUEST', 'This location does not allow duplicated contacts.', {
+          meta: {
+            contactName: duplicate.contact.full_name ?? undefined,
+            contactId: duplicate.contact.id,
+            matchingField: duplicate.field,
+          },
+        });
+      }
+      await insertContact(trx, row);
+      return row;
+    });
+  }
+
+  async update(locationId: string, id: string, input: ContactInput): Promise<ContactRow> {
+    return this.store.db.transaction().execute(async (trx) => {
+      const existing = await findContact(trx, locationId, id);
+      if (!existing) throw notFound('Contact');
+      const row = applyInput(existing, input, this.clock.now());
+      await replaceContact(trx, row);
+      await syncConversationWithContact(trx, row, this.clock.now());
+      return row;
+    });
+  }
+
+  async upsert(locationId: string, input: ContactInput): Promise<UpsertResult> {
+    const now = this.clock.now();
+    const probe = applyInput(emptyContact(locationId, now), input, now);
+    return this.store.db.transaction().execute(async (trx) => {
+      const duplicate = await this.findDuplicate(trx, probe);
+      if (!duplicate) {
+        await insertContact(trx, probe);
+        return { contact: probe, created: true };
+      }
+      const row = applyInput(duplicate.contact, input, now);
+      await replaceContact(trx, row);
+      await syncConversationWithContact(trx, row, now);
+      return { contact: row, created: false };
+    });
+  }
+
+  async delete(locationId: string, id: string): Promise<void> {
+    // The contact's conversation goes with it (foreign keys cascade).
+    if (!(await deleteContact(this.store.db, locationId, id))) throw notFound('Contact');
+  }
+
+  private async findDuplicate(db: Executor, row: ContactRow) {
+    if (row.email_lower) {
+      const contact = await findContactByEmail(db, row.location_id, row.email_lower);
+      if (contact) return { contact, field: 'email' as const };
+    }
+    if (row.phone) {
+      const contact = await findContactByPhone(db, row.location_id, row.phone);
+      if (contact) return { contact, field: 'phone' as const };
+    }
+    return null;
+  }
+}

@@ -1,0 +1,34 @@
+// The closed set of domain error codes. Transport maps each to a status in one table (http/errors.ts).
+export type ErrorCode =
+  | 'VERSION_MISSING'
+  | 'VERSION_INVALID'
+  | 'TOKEN_INVALID_JWT'
+  | 'TOKEN_INVALID_PIT'
+  | 'ADMIN_TOKEN_INVALID'
+  | 'SCOPE_MISSING'
+  | 'LOCATION_FORBIDDEN'
+  | 'VALIDATION_FAILED'
+  | 'BAD_REQUEST'
+  | 'NOT_FOUND'
+  | 'ROUTE_NOT_FOUND'
+  | 'CONTACT_NOT_FOUND'
+  | 'CONVERSATION_EXISTS'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'INTERNAL';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string | string[],
+    /** Extra fields rendered into the error body, e.g. canonicalCode or conversationId. */
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(Array.isArray(message) ? message.join('; ') : message);
+    this.name = 'DomainError';
+    this.messages = message;
+  }
+  readonly messages: string | string[];
+}
+
+export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);

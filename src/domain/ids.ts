@@ -1,0 +1,20 @@
+// Identifier formats: HighLevel's 20-character base62 ids, and private integration tokens.
+import { createHash, randomUUID } from 'node:crypto';
+import { customAlphabet } from 'nanoid';
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+export const newId: () => string = customAlphabet(BASE62, 20);
+
+export function newPrivateIntegrationToken(): string {
+  return `pit-${randomUUID()}`;
+}
+
+/** Tokens are stored as SHA-256 digests: they are random and long, so no slow hash is needed. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function isPrivateIntegrationToken(token: string): boolean {
+  return token.startsWith('pit-');
+}

@@ -1,0 +1,77 @@
+// Operators' use cases: locations and their private integration tokens.
+
+import type { Store } from '../store/database.js';
+import { findLocation, insertLocation, type LocationRow } from '../store/repositories/locations.js';
+import { insertToken, listTokens, revokeToken, type TokenRow } from '../store/repositories/tokens.js';
+import type { Clock } from './clock.js';
+import { DomainError, notFound } from './errors.js';
+import { hashToken, newId, newPrivateIntegrationToken } from './ids.js';
+import { isScope, SCOPES, type Scope } from './scopes.js';
+
+export interface IssuedToken {
+  row: TokenRow;
+  /** The plain token: shown once, stored only as a digest. */
+  token: string;
+}
+
+export class LocationService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async createLocation(input: { name: string; id?: string; companyId?: string | null }): Promise<LocationRow> {
+    const row: LocationRow = {
+      id: input.id ?? newId(),
+      name: input.name,
+      company_id: input.companyId ?? null,
+      created_at: this.clock.now(),
+    };
+    if (await findLocation(this.store.db, row.id)) {
+      throw new DomainError('CONFLICT', `Location ${row.id} already exists`);
+    }
+    await insertLocation(this.store.db, row);
+    return row;
+  }
+
+  async getLocation(id: string): Promise<LocationRow> {
+    const row = await findLocation(this.store.db, id);
+    if (!row) throw notFound('Location');
+    return row;
+  }
+
+  async issueToken(locationId: string, input: { scopes?: string[]; name?: string | null }): Promise<IssuedToken> {
+    await this.getLocation(locationId);
+    const requested = input.scopes ?? [...SCOPES];
+    const unknown = requested.filter((scope) => !isScope(scope));
+    if (unknown.length > 0) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        unknown.map((scope) => `scopes must be one of the following values: ${SCOPES.join(', ')} (got ${scope})`),
+      );
+    }
+    const scopes = [...new Set(requested)] as Scope[];
+    const token = newPrivateIntegrationToken();
+    const row: TokenRow = {
+      id: newId(),
+      location_id: locationId,
+      name: input.name ?? null,
+      token_hash: hashToken(token),
+      scopes: JSON.stringify(scopes),
+      created_at: this.clock.now(),
+      revoked_at: null,
+    };
+    await insertToken(this.store.db, row);
+    return { row, token };
+  }
+
+  async listTokens(locationId: string): Promise<TokenRow[]> {
+    await this.getLocation(locationId);
+    return listTokens(this.store.db, locationId);
+  }
+
+  async revokeToken(locationId: string, tokenId: string): Promise<void> {
+    await this.getLocation(locationId);
+    if (!(await revokeToken(this.store.db, locationId, tokenId, this.clock.now()))) throw notFound('Token');
+  }
+}

@@ -1,0 +1,16 @@
+// The OAuth scopes that guard Switchboard's operations (BEHAVIOUR.md §4).
+export const SCOPES = [
+  'conversations.readonly',
+  'conversations.write',
+  'conversations/message.readonly',
+  'conversations/message.write',
+  'conversations/livechat.write',
+  'contacts.readonly',
+  'contacts.write',
+] as const;
+
+export type Scope = (typeof SCOPES)[number];
+
+export function isScope(value: string): value is Scope {
+  return (SCOPES as readonly string[]).includes(value);
+}

@@ -1,0 +1,95 @@
+// The request pipeline: traceId, Version header, token, scope, then the location check.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuthService } from '../domain/auth.js';
+import { DomainError } from '../domain/errors.js';
+import { ACCEPTED_VERSIONS, type Access, type AuthContext } from './access.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    traceId: string;
+    auth: AuthContext | null;
+  }
+}
+
+function bearer(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+function checkVersion(request: FastifyRequest, optional: boolean) {
+  const version = request.headers.version;
+  if (version === undefined || version === '') {
+    if (optional) return;
+    throw new DomainError('VERSION_MISSING', 'version header was not found.');
+  }
+  if (typeof version !== 'string' || !ACCEPTED_VERSIONS.has(version)) {
+    throw new DomainError('VERSION_INVALID', 'version header is invalid');
+  }
+}
+
+function requestedLocation(request: FastifyRequest, access: Access): unknown {
+  if (access.kind !== 'location' || !access.locationFrom) return undefined;
+  const source = { query: request.query, body: request.body, params: request.params }[access.locationFrom];
+  if (source === null || typeof source !== 'object') return undefined;
+  return (source as Record<string, unknown>).locationId;
+}
+
+export function registerPipeline(app: FastifyInstance, auth: AuthService) {
+  app.decorateRequest('traceId', '');
+  app.decorateRequest('auth', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.traceId = randomUUID();
+    reply.header('x-trace-id', request.traceId);
+    const access = request.routeOptions.config.access;
+    if (!access || access.kind === 'public') return;
+    if (access.kind === 'admin') {
+      if (!(await auth.isAdminToken(bearer(request)))) {
+        throw new DomainError('ADMIN_TOKEN_INVALID', 'Invalid admin token');
+      }
+      return;
+    }
+    checkVersion(request, access.versionOptional === true);
+    const token = bearer(request);
+    const context = token ? await auth.authenticate(token) : null;
+    if (!context) {
+      throw token?.startsWith('pit-')
+        ? new DomainError('TOKEN_INVALID_PIT', 'Invalid Private Integration token')
+        : new DomainError('TOKEN_INVALID_JWT', 'Invalid JWT');
+    }
+    if (!context.scopes.has(access.scope)) {
+      throw new DomainError('SCOPE_MISSING', 'The token is not authorized for this scope.');
+    }
+    request.auth = context;
+  });
+
+  // Runs once the body is parsed but before it is validated: the location check precedes validation.
+  app.addHook('preValidation', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (access?.kind !== 'location' || !request.auth) return;
+    const locationId = requestedLocation(request, access);
+    if (typeof locationId === 'string' && locationId !== '' && locationId !== request.auth.locationId) {
+      throw new DomainError('LOCATION_FORBIDDEN', 'The token does not have access to this location.');
+    }
+  });
+
+  // Every JSON object body carries the request's traceId (BEHAVIOUR.md §1).
+  app.addHook('preSerialization', async (request, _reply, payload) => {
+    if (payload !== null && typeof payload === 'object' && !Array.isArray(payload) && !Buffer.isBuffer(payload)) {
+      return { ...(payload as Record<string, unknown>), traceId: request.traceId };
+    }
+    return payload;
+  });
+}
+
+/** The authenticated context of a location route; the pipeline guarantees it is set. */
+export function authOf(request: FastifyRequest): AuthContext {
+  if (!request.auth) throw new DomainError('INTERNAL', 'route is missing its access declaration');
+  return request.auth;
+}

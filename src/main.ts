@@ -1,0 +1,95 @@
+// The `switchboard` command line: serve, migrate, location and token management.
+import { parseArgs } from 'node:util';
+import { describeBootstrap } from './bootstrap.js';
+import { loadConfig } from './config.js';
+import { systemClock } from './domain/clock.js';
+import { LocationService } from './domain/locations.js';
+import { startServer } from './server.js';
+import { openStore } from './store/database.js';
+import { migrateToLatest } from './store/migrator.js';
+
+const USAGE = `Usage: switchboard <command>
+
+Commands:
+  serve                                   start the API server (default)
+  migrate                                 apply database migrations and exit
+  location create --name NAME             create a location and print its id
+  token create --location ID [--scope S]  issue a private integration token (repeat --scope; default all)
+
+Configuration comes from the environment: PORT, HOST, DATABASE_URL, PUBLIC_URL, DATA_DIR,
+SWITCHBOARD_ADMIN_TOKEN, LOG_LEVEL, SEARCH_MAX_LIMIT, SQLITE_SYNCHRONOUS, BOOTSTRAP_DEMO.`;
+
+async function withStore<T>(run: (services: { locations: LocationService }) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const store = openStore(config.database);
+  try {
+    await migrateToLatest(store.db, store.engine);
+    return await run({ locations: new LocationService(store, systemClock) });
+  } finally {
+    await store.close();
+  }
+}
+
+async function serve() {
+  const config = loadConfig();
+  const server = await startServer(config);
+  const banner = describeBootstrap(server.bootstrap, config.publicUrl);
+  console.log(`Switchboard listening on ${server.url} (${server.store.engine})`);
+  if (banner) console.log(banner);
+  const shutdown = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      location: { type: 'string' },
+      scope: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command = 'serve', sub] = positionals;
+  if (values.help || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  switch (command) {
+    case 'serve':
+      return serve();
+    case 'migrate': {
+      const config = loadConfig();
+      const store = openStore(config.database);
+      try {
+        const applied = await migrateToLatest(store.db, store.engine);
+        console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
+      } finally {
+        await store.close();
+      }
+      return;
+    }
+    case 'location':
+      if (sub !== 'create' || !values.name) throw new Error(`${USAGE}\n\nlocation create needs --name`);
+      return withStore(async ({ locations }) => {
+        const location = await locations.createLocation({ name: values.name as string });
+        console.log(location.id);
+      });
+    case 'token':
+      if (sub !== 'create' || !values.location) throw new Error(`${USAGE}\n\ntoken create needs --location`);
+      return withStore(async ({ locations }) => {
+        const issued = await locations.issueToken(
+          values.location as string,
+          values.scope ? { scopes: values.scope } : {},
+        );
+        console.log(issued.token);
+      });
+    default:
+      throw new Error(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}

@@ -1,0 +1,33 @@
+// Contact rows → the contacts API's wire shape (GetContectByIdSchema).
+import type { ContactRow } from '../store/repositories/contacts.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function presentContact(row: ContactRow) {
+  const attributes = JSON.parse(row.attributes) as Record<string, unknown>;
+  const contact: Record<string, unknown> = {
+    id: row.id,
+    locationId: row.location_id,
+    ...attributes,
+    dnd: row.dnd === 1,
+    tags: JSON.parse(row.tags) as string[],
+    dateAdded: iso(row.date_added),
+    dateUpdated: iso(row.date_updated),
+    customFields: attributes.customFields ?? [],
+  };
+  const optional: Record<string, string | null> = {
+    name: row.full_name,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    firstNameLowerCase: row.first_name?.toLowerCase() ?? null,
+    lastNameLowerCase: row.last_name?.toLowerCase() ?? null,
+    fullNameLowerCase: row.full_name?.toLowerCase() ?? null,
+    email: row.email,
+    emailLowerCase: row.email_lower,
+    phone: row.phone,
+    companyName: row.company_name,
+    assignedTo: row.assigned_to,
+  };
+  for (const [key, value] of Object.entries(optional)) if (value !== null) contact[key] = value;
+  return contact;
+}

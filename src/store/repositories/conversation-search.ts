@@ -1,0 +1,147 @@
+// Executes a conversation search. Every filter is an index range (see the migration); paging is keyset
+// on (sort value, seq), never OFFSET, so page 1,000 costs what page 1 does.
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { ConversationSearch } from '../../domain/conversation-search.js';
+import type { Engine } from '../database.js';
+import type { Executor } from '../executor.js';
+import type { Database } from '../schema.js';
+import type { ConversationRow } from './conversations.js';
+
+type Scope = Database & { c: Database['conversations']; s: Database['conversation_scores'] };
+type EB = ExpressionBuilder<Scope, 'c' | 's'>;
+
+export interface SearchPage {
+  rows: (ConversationRow & { sort_value: number })[];
+  total: number;
+}
+
+function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+function textCondition(eb: EB, text: string, engine: Engine): Expression<SqlBool> {
+  // The trigram indexes (FTS5 trigram, pg_trgm) need at least three characters; shorter fragments scan the location.
+  if (engine === 'sqlite' && [...text].length >= 3) {
+    return eb(
+      'c.seq',
+      'in',
+      sql<number>`(SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ${ftsPhrase(text)})`,
+    );
+  }
+  return sql<SqlBool>`c.search_text LIKE ${likePattern(text)} ESCAPE '\\'`;
+}
+
+function memberCondition(
+  eb: EB,
+  table: 'conversation_followers' | 'conversation_mentions',
+  locationId: string,
+  users: string[],
+) {
+  return eb(
+    'c.id',
+    'in',
+    eb.selectFrom(table).select('conversation_id').where('location_id', '=', locationId).where('user_id', 'in', users),
+  );
+}
+
+function sortColumn(search: ConversationSearch) {
+  switch (search.sortKey) {
+    case 'score':
+      return 's.score' as const;
+    case 'due_at':
+      return 'c.due_at' as const;
+    default:
+      return `c.${search.sortKey}` as const;
+  }
+}
+
+function filters(eb: EB, search: ConversationSearch, engine: Engine): Expression<SqlBool>[] {
+  const conditions: Expression<SqlBool>[] = [eb('c.location_id', '=', search.locationId)];
+  if (search.contactId) conditions.push(eb('c.contact_id', '=', search.contactId));
+  if (search.id) conditions.push(eb('c.id', '=', search.id));
+  if (search.assignedTo) {
+    const { userIds, unassigned } = search.assignedTo;
+    const options: Expression<SqlBool>[] = [];
+    if (userIds.length > 0) options.push(eb('c.assigned_to', 'in', userIds));
+    if (unassigned) options.push(eb('c.assigned_to', 'is', null));
+    conditions.push(eb.or(options));
+  }
+  if (search.followers)
+    conditions.push(memberCondition(eb, 'conversation_followers', search.locationId, search.followers));
+  if (search.mentions)
+    conditions.push(memberCondition(eb, 'conversation_mentions', search.locationId, search.mentions));
+  if (search.text) conditions.push(textCondition(eb, search.text, engine));
+  if (search.lastMessageType) conditions.push(eb('c.last_message_type', '=', search.lastMessageType));
+  if (search.lastMessageAction) conditions.push(eb('c.last_outbound_action', '=', search.lastMessageAction));
+  if (search.lastMessageDirection) conditions.push(eb('c.last_message_direction', '=', search.lastMessageDirection));
+  // The literal predicates match the partial indexes' own, so both planners pick them.
+  if (search.status === 'unread') conditions.push(sql<SqlBool>`c.unread_count > 0`);
+  if (search.status === 'read') conditions.push(eb('c.unread_count', '=', 0));
+  if (search.status === 'starred') conditions.push(sql<SqlBool>`c.starred = 1`);
+  if (search.scoreFilter) {
+    const { profileId, min, max } = search.scoreFilter;
+    let scored = eb
+      .selectFrom('conversation_scores')
+      .select('conversation_id')
+      .where('location_id', '=', search.locationId)
+      .where('profile_id', '=', profileId);
+    if (min !== undefined) scored = scored.where('score', '>=', min);
+    if (max !== undefined) scored = scored.where('score', '<=', max);
+    conditions.push(eb('c.id', 'in', scored));
+  }
+  if (search.dateAdded?.from !== undefined) conditions.push(eb('c.date_added', '>=', search.dateAdded.from));
+  if (search.dateAdded?.to !== undefined) conditions.push(eb('c.date_added', '<=', search.dateAdded.to));
+  if (search.sortKey === 'due_at') conditions.push(eb('c.due_at', 'is not', null));
+  if (search.overdueAt !== undefined) conditions.push(eb('c.due_at', '<', search.overdueAt));
+  return conditions;
+}
+
+function baseQuery(db: Executor, search: ConversationSearch) {
+  const query = db.selectFrom('conversations as c');
+  if (search.sortKey !== 'score') return query;
+  // Sorting by a score profile pages through the conversations that have a score in it.
+  return query.innerJoin('conversation_scores as s', (join) =>
+    join.onRef('s.conversation_id', '=', 'c.id').on('s.profile_id', '=', search.sortScoreProfile ?? ''),
+  ) as unknown as typeof query;
+}
+
+export async function searchConversations(
+  db: Executor,
+  engine: Engine,
+  search: ConversationSearch,
+): Promise<SearchPage> {
+  const column = sortColumn(search);
+  const comparator = search.order === 'desc' ? '<' : '>';
+  const where = (eb: EB) => eb.and(filters(eb, search, engine));
+
+  const pageQuery = baseQuery(db, search)
+    .selectAll('c')
+    .select(sql<number>`${sql.ref(column)}`.as('sort_value'))
+    .where((eb) => {
+      const conditions: Expression<SqlBool>[] = [where(eb as EB)];
+      const after = search.after;
+      if (after) {
+        const tb = eb as EB;
+        conditions.push(
+          after.seq === undefined
+            ? tb(sql.ref(column), comparator, after.value)
+            : sql<SqlBool>`(${sql.ref(column)}, c.seq) ${sql.raw(comparator)} (${after.value}, ${after.seq})`,
+        );
+      }
+      return eb.and(conditions);
+    })
+    .orderBy(sql.ref(column), search.order)
+    .orderBy('c.seq', search.order)
+    .limit(search.limit);
+
+  const countQuery = baseQuery(db, search)
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .where((eb) => where(eb as EB));
+
+  const [rows, count] = await Promise.all([pageQuery.execute(), countQuery.executeTakeFirstOrThrow()]);
+  return { rows: rows as SearchPage['rows'], total: Number(count.total) };
+}

@@ -1,0 +1,25 @@
+// Locations (HighLevel sub-accounts): the tenants every other record belongs to.
+import type { Executor } from '../executor.js';
+import type { LocationsTable } from '../schema.js';
+
+export type LocationRow = LocationsTable;
+
+export async function insertLocation(db: Executor, row: LocationRow): Promise<void> {
+  await db.insertInto('locations').values(row).execute();
+}
+
+export async function findLocation(db: Executor, id: string): Promise<LocationRow | undefined> {
+  return db.selectFrom('locations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listLocations(db: Executor): Promise<LocationRow[]> {
+  return db.selectFrom('locations').selectAll().orderBy('created_at').orderBy('id').execute();
+}
+
+export async function countLocations(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('locations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

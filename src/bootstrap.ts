@@ -6,7 +6,7 @@ import { hashToken } from './domain/ids.js';
 import type { Services } from './services.js';
 import type { Store } from './store/database.js';
 import { countLocations } from './store/repositories/locations.js';
-import { getSetting, putSetting } from './store/repositories/tokens.js';
+import { putSettingIfAbsent } from './store/repositories/tokens.js';
 
 export interface BootstrapReport {
   adminToken: string | null;
@@ -16,15 +16,15 @@ export interface BootstrapReport {
 
 export async function bootstrap(config: Config, store: Store, services: Services): Promise<BootstrapReport> {
   let adminToken: string | null = config.adminToken;
-  if (!adminToken && !(await getSetting(store.db, ADMIN_TOKEN_SETTING))) {
-    adminToken = `sba-${randomUUID()}`;
-    await putSetting(store.db, ADMIN_TOKEN_SETTING, hashToken(adminToken));
+  if (!adminToken) {
+    // Two servers starting together on one empty database: only the one whose token was stored prints it.
+    const generated = `sba-${randomUUID()}`;
+    if (await putSettingIfAbsent(store.db, ADMIN_TOKEN_SETTING, hashToken(generated))) adminToken = generated;
   }
   let demo: BootstrapReport['demo'] = null;
   if (config.bootstrapDemo && (await countLocations(store.db)) === 0) {
-    const location = await services.locations.createLocation({ name: 'Demo Location' });
-    const issued = await services.locations.issueToken(location.id, { name: 'Demo token (all scopes)' });
-    demo = { locationId: location.id, token: issued.token };
+    const created = await services.locations.createDemoLocation();
+    demo = { locationId: created.location.id, token: created.token };
   }
   return { adminToken, adminTokenFromConfig: config.adminToken !== null, demo };
 }

@@ -18,6 +18,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Create the demo location and token on an empty database. */
   bootstrapDemo: boolean;
+  /** Run the job loop (deliveries, scheduled sends) inside this server. */
+  workerEnabled: boolean;
+  workerPollMs: number;
+  /** Domain of the Message-IDs and default sender of emails Switchboard sends. */
+  emailDomain: string;
 }
 
 export class ConfigError extends Error {
@@ -76,16 +81,42 @@ function parseDatabase(env: Env, dataDir: string): DatabaseConfig {
   throw new ConfigError('DATABASE_URL', `must start with postgres:// or sqlite:, got "${url}"`);
 }
 
+function parseEmailDomain(raw: string | undefined, publicUrl: string): string {
+  const isDomain = (value: string) => /^[A-Za-z0-9.-]+$/.test(value);
+  if (!raw) {
+    // Derived from the public URL: an IPv6 literal host (HOST=::) is no domain name, and must not stop start-up.
+    const host = new URL(publicUrl).hostname;
+    return isDomain(host) ? host : 'localhost';
+  }
+  if (!isDomain(raw)) throw new ConfigError('EMAIL_DOMAIN', `is not a domain name, got "${raw}"`);
+  return raw;
+}
+
+/** The public URL when PUBLIC_URL is unset: the listening address (with PORT=0, fixed once the port is known). */
+export function defaultPublicUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function parsePublicUrl(env: Env, host: string, port: number): string {
+  const raw = env.PUBLIC_URL;
+  if (raw === undefined || raw === '') return defaultPublicUrl(host, port);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('PUBLIC_URL', `is not a valid URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('PUBLIC_URL', `must be an http:// or https:// URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const host = env.HOST || '127.0.0.1';
   const port = integer(env, 'PORT', 8080, 0, 65535);
   const dataDir = path.resolve(env.DATA_DIR || 'data');
-  const publicUrl = (env.PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
-  try {
-    new URL(publicUrl);
-  } catch {
-    throw new ConfigError('PUBLIC_URL', `is not a valid URL, got "${publicUrl}"`);
-  }
+  const publicUrl = parsePublicUrl(env, host, port);
   const adminToken = env.SWITCHBOARD_ADMIN_TOKEN || null;
   if (adminToken !== null && adminToken.length < 16) {
     throw new ConfigError('SWITCHBOARD_ADMIN_TOKEN', 'must be at least 16 characters long');
@@ -100,5 +131,8 @@ export function loadConfig(env: Env = process.env): Config {
     searchMaxLimit: integer(env, 'SEARCH_MAX_LIMIT', 100, 1, 1000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     bootstrapDemo: flag(env, 'BOOTSTRAP_DEMO', true),
+    workerEnabled: flag(env, 'WORKER_ENABLED', true),
+    workerPollMs: integer(env, 'WORKER_POLL_MS', 500, 10, 60_000),
+    emailDomain: parseEmailDomain(env.EMAIL_DOMAIN, publicUrl),
   };
 }

@@ -16,8 +16,9 @@ Commands:
   location create --name NAME             create a location and print its id
   token create --location ID [--scope S]  issue a private integration token (repeat --scope; default all)
 
-Configuration comes from the environment: PORT, HOST, DATABASE_URL, PUBLIC_URL, DATA_DIR,
-SWITCHBOARD_ADMIN_TOKEN, LOG_LEVEL, SEARCH_MAX_LIMIT, SQLITE_SYNCHRONOUS, BOOTSTRAP_DEMO.`;
+Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATABASE_POOL_SIZE, PUBLIC_URL,
+DATA_DIR, SWITCHBOARD_ADMIN_TOKEN, LOG_LEVEL, SEARCH_MAX_LIMIT, SQLITE_SYNCHRONOUS, BOOTSTRAP_DEMO,
+WORKER_ENABLED, WORKER_POLL_MS, EMAIL_DOMAIN.`;
 
 async function withStore<T>(run: (services: { locations: LocationService }) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -36,9 +37,15 @@ async function serve() {
   const banner = describeBootstrap(server.bootstrap, config.publicUrl);
   console.log(`Switchboard listening on ${server.url} (${server.store.engine})`);
   if (banner) console.log(banner);
+  // A second signal while closing falls through to the default action and ends the process at once.
   const shutdown = async () => {
-    await server.close();
-    process.exit(0);
+    try {
+      await server.close();
+      process.exit(0);
+    } catch (error) {
+      console.error('Shutdown failed:', error instanceof Error ? error.message : error);
+      process.exit(1);
+    }
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

@@ -1,7 +1,9 @@
 // Boots a server: open the store, migrate, bootstrap an empty database, listen.
+
+import type { AddressInfo } from 'node:net';
 import { type App, createApp } from './app.js';
 import { type BootstrapReport, bootstrap } from './bootstrap.js';
-import type { Config } from './config.js';
+import { type Config, defaultPublicUrl } from './config.js';
 import type { Clock } from './domain/clock.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrator.js';
@@ -23,12 +25,20 @@ export async function startServer(
     const app = createApp({ config, store, ...(options.clock ? { clock: options.clock } : {}) });
     const report = await bootstrap(config, store, app.services);
     const address = await app.server.listen({ host: config.host, port: config.port });
+    // With PORT=0 the port is known only now: a public URL derived from it (PUBLIC_URL unset) takes the real one,
+    // so links the services build and the start-up banner point at the server that is actually listening.
+    if (config.port === 0 && config.publicUrl === defaultPublicUrl(config.host, 0)) {
+      config.publicUrl = defaultPublicUrl(config.host, (app.server.server.address() as AddressInfo).port);
+    }
+    // Due jobs (including messages that came due while the server was down) run as soon as it listens.
+    if (config.workerEnabled) app.services.jobs.start();
     return {
       ...app,
       store,
       url: address,
       bootstrap: report,
       close: async () => {
+        await app.services.jobs.stop();
         await app.server.close();
         await store.close();
       },

@@ -13,7 +13,7 @@ import {
 } from '../store/repositories/contacts.js';
 import { syncConversationWithContact } from '../store/repositories/conversations.js';
 import type { Clock } from './clock.js';
-import { fullNameOf, normaliseEmail, normalisePhone, splitName } from './contact-fields.js';
+import { fullNameOf, normaliseDateOfBirth, normaliseEmail, normalisePhone, splitName } from './contact-fields.js';
 import { DomainError, notFound } from './errors.js';
 import { newId } from './ids.js';
 
@@ -45,6 +45,7 @@ export interface ContactInput {
   assignedTo?: string | null;
   tags?: string[];
   dnd?: boolean;
+  dateOfBirth?: string | null;
   [attribute: string]: unknown;
 }
 
@@ -93,8 +94,27 @@ function applyInput(row: ContactRow, input: ContactInput, now: number): ContactR
     if (input[field] === null) delete attributes[field];
     else attributes[field] = input[field];
   }
+  if (typeof input.dateOfBirth === 'string') {
+    if (input.dateOfBirth.trim() === '') delete attributes.dateOfBirth;
+    else attributes.dateOfBirth = normaliseDateOfBirth(input.dateOfBirth);
+  }
   next.attributes = JSON.stringify(attributes);
   return next;
+}
+
+interface Duplicate {
+  contact: ContactRow;
+  field: 'email' | 'phone';
+}
+
+function duplicated(duplicate: Duplicate): DomainError {
+  return new DomainError('BAD_REQUEST', 'This location does not allow duplicated contacts.', {
+    meta: {
+      contactName: duplicate.contact.full_name ?? undefined,
+      contactId: duplicate.contact.id,
+      matchingField: duplicate.field,
+    },
+  });
 }
 
 function emptyContact(locationId: string, now: number): ContactRow {
@@ -133,15 +153,7 @@ export class ContactService {
     const row = applyInput(emptyContact(locationId, this.clock.now()), input, this.clock.now());
     return this.store.db.transaction().execute(async (trx) => {
       const duplicate = await this.findDuplicate(trx, row);
-      if (duplicate) {
-        throw new DomainError('BAD_REQUEST', 'This location does not allow duplicated contacts.', {
-          meta: {
-            contactName: duplicate.contact.full_name ?? undefined,
-            contactId: duplicate.contact.id,
-            matchingField: duplicate.field,
-          },
-        });
-      }
+      if (duplicate) throw duplicated(duplicate);
       await insertContact(trx, row);
       return row;
     });
@@ -152,6 +164,14 @@ export class ContactService {
       const existing = await findContact(trx, locationId, id);
       if (!existing) throw notFound('Contact');
       const row = applyInput(existing, input, this.clock.now());
+      // Only a changed email or phone can collide; the contact's own values are no duplicate of itself.
+      const changed = {
+        ...row,
+        email_lower: row.email_lower !== existing.email_lower ? row.email_lower : null,
+        phone: row.phone !== existing.phone ? row.phone : null,
+      };
+      const duplicate = await this.findDuplicate(trx, changed);
+      if (duplicate) throw duplicated(duplicate);
       await replaceContact(trx, row);
       await syncConversationWithContact(trx, row, this.clock.now());
       return row;
@@ -179,7 +199,7 @@ export class ContactService {
     if (!(await deleteContact(this.store.db, locationId, id))) throw notFound('Contact');
   }
 
-  private async findDuplicate(db: Executor, row: ContactRow) {
+  private async findDuplicate(db: Executor, row: ContactRow): Promise<Duplicate | null> {
     if (row.email_lower) {
       const contact = await findContactByEmail(db, row.location_id, row.email_lower);
       if (contact) return { contact, field: 'email' as const };

@@ -82,7 +82,8 @@ function invalid(message: string): DomainError {
 export function parseCursor(raw: unknown): SearchCursor | undefined {
   if (raw === undefined || raw === '') return undefined;
   const parts = (Array.isArray(raw) ? raw : [raw]).flatMap((item) => String(item).split(',')).map((s) => s.trim());
-  const numbers = parts.map((part) => (/^-?\d+(\.\d+)?$/.test(part) ? Number(part) : Number.NaN));
+  // Any way JavaScript prints a number: a score sort value can be 1e-7.
+  const numbers = parts.map((part) => (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(part) ? Number(part) : Number.NaN));
   if (numbers.length === 0 || numbers.length > 2 || numbers.some((n) => !Number.isFinite(n))) {
     throw invalid('startAfterDate must be a number or an array of numbers (the sort value of the last conversation)');
   }
@@ -122,7 +123,8 @@ export function buildSearch(params: SearchParams, now: number): ConversationSear
   const mentions = list(params.mentions);
   if (mentions) search.mentions = mentions;
   const text = params.query?.trim().toLowerCase();
-  if (text) search.text = text.slice(0, 200);
+  // Cut by code point, not UTF-16 unit, so an emoji is never split into a lone surrogate.
+  if (text) search.text = [...text].slice(0, 200).join('');
   if (params.lastMessageType) search.lastMessageType = params.lastMessageType;
   if (params.lastMessageAction) search.lastMessageAction = params.lastMessageAction;
   if (params.lastMessageDirection) search.lastMessageDirection = params.lastMessageDirection;
@@ -145,6 +147,10 @@ export function buildSearch(params: SearchParams, now: number): ConversationSear
     if (params.endDate !== undefined) search.dateAdded.to = params.endDate;
   }
   const after = parseCursor(params.startAfterDate);
+  // Every sort value but a score is an epoch-millisecond integer (a bigint column on PostgreSQL).
+  if (after && sortKey !== 'score' && !Number.isSafeInteger(after.value)) {
+    throw invalid('startAfterDate must be an integer epoch in milliseconds when sorting by a date');
+  }
   if (after) search.after = after;
   return search;
 }

@@ -16,11 +16,9 @@ import {
   updateConversation,
 } from '../store/repositories/conversations.js';
 import type { Clock } from './clock.js';
-import { contactSearchText, conversationSearchText } from './contact-fields.js';
 import { buildSearch, type SearchParams } from './conversation-search.js';
-import { initialConversationType } from './conversation-types.js';
 import { DomainError, notFound } from './errors.js';
-import { newId } from './ids.js';
+import { newConversationRow, requireContact } from './messages/conversation-access.js';
 
 export interface ConversationUpdate {
   unreadCount?: number;
@@ -57,36 +55,10 @@ export class ConversationService {
     const now = this.clock.now();
     try {
       return await this.store.db.transaction().execute(async (trx) => {
-        const contact = await findContact(trx, locationId, contactId);
-        if (!contact) {
-          throw new DomainError('CONTACT_NOT_FOUND', `Contact not found for id:${contactId}`, {
-            canonicalCode: 'CONVERSATIONS_CONTACT_NOT_FOUND',
-          });
-        }
+        const contact = await requireContact(trx, locationId, contactId);
         const existing = await findConversationByContact(trx, locationId, contactId);
         if (existing) throw conversationExists(existing.id);
-        return insertConversation(trx, {
-          id: newId(),
-          location_id: locationId,
-          contact_id: contactId,
-          type: initialConversationType(contact),
-          assigned_to: contact.assigned_to,
-          unread_count: 0,
-          starred: 0,
-          inbox: 1,
-          feedback: null,
-          last_message_body: null,
-          last_message_type: null,
-          last_message_direction: null,
-          last_outbound_action: null,
-          last_message_provider_id: null,
-          last_message_at: now,
-          last_manual_message_at: now,
-          due_at: null,
-          search_text: conversationSearchText(contactSearchText(contact), null),
-          date_added: now,
-          date_updated: now,
-        });
+        return insertConversation(trx, newConversationRow(contact, now));
       });
     } catch (error) {
       // Two creates raced past the existence check: the unique index decided, so name the winner.

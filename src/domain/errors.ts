@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'ADMIN_TOKEN_INVALID'
   | 'SCOPE_MISSING'
   | 'LOCATION_FORBIDDEN'
+  | 'FORBIDDEN'
   | 'VALIDATION_FAILED'
   | 'BAD_REQUEST'
   | 'NOT_FOUND'

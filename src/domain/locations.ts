@@ -1,6 +1,7 @@
 // Operators' use cases: locations and their private integration tokens.
 
 import type { Store } from '../store/database.js';
+import { isUniqueViolation } from '../store/driver-errors.js';
 import { findLocation, insertLocation, type LocationRow } from '../store/repositories/locations.js';
 import { insertToken, listTokens, revokeToken, type TokenRow } from '../store/repositories/tokens.js';
 import type { Clock } from './clock.js';
@@ -27,10 +28,14 @@ export class LocationService {
       company_id: input.companyId ?? null,
       created_at: this.clock.now(),
     };
-    if (await findLocation(this.store.db, row.id)) {
-      throw new DomainError('CONFLICT', `Location ${row.id} already exists`);
+    const exists = () => new DomainError('CONFLICT', `Location ${row.id} already exists`);
+    if (await findLocation(this.store.db, row.id)) throw exists();
+    try {
+      await insertLocation(this.store.db, row);
+    } catch (error) {
+      // Two creates of the same id raced past the check: the primary key decided.
+      throw isUniqueViolation(error) ? exists() : error;
     }
-    await insertLocation(this.store.db, row);
     return row;
   }
 
@@ -42,7 +47,30 @@ export class LocationService {
 
   async issueToken(locationId: string, input: { scopes?: string[]; name?: string | null }): Promise<IssuedToken> {
     await this.getLocation(locationId);
+    const issued = this.newToken(locationId, input);
+    await insertToken(this.store.db, issued.row);
+    return issued;
+  }
+
+  /** The demo location of an empty database and its all-scopes token, created together or not at all. */
+  async createDemoLocation(): Promise<{ location: LocationRow; token: string }> {
+    const location: LocationRow = {
+      id: newId(),
+      name: 'Demo Location',
+      company_id: null,
+      created_at: this.clock.now(),
+    };
+    const issued = this.newToken(location.id, { name: 'Demo token (all scopes)' });
+    await this.store.db.transaction().execute(async (trx) => {
+      await insertLocation(trx, location);
+      await insertToken(trx, issued.row);
+    });
+    return { location, token: issued.token };
+  }
+
+  private newToken(locationId: string, input: { scopes?: string[]; name?: string | null }): IssuedToken {
     const requested = input.scopes ?? [...SCOPES];
+    if (requested.length === 0) throw new DomainError('VALIDATION_FAILED', ['scopes must contain at least 1 elements']);
     const unknown = requested.filter((scope) => !isScope(scope));
     if (unknown.length > 0) {
       throw new DomainError(
@@ -61,7 +89,6 @@ export class LocationService {
       created_at: this.clock.now(),
       revoked_at: null,
     };
-    await insertToken(this.store.db, row);
     return { row, token };
   }
 

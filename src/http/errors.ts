@@ -1,6 +1,7 @@
 // One code→status table and the one error handler that renders HighLevel's error envelope.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorCode } from '../domain/errors.js';
+import { startTrace } from './pipeline.js';
 import { validationMessages } from './validation-messages.js';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -11,6 +12,7 @@ const STATUS: Record<ErrorCode, number> = {
   ADMIN_TOKEN_INVALID: 401,
   SCOPE_MISSING: 401,
   LOCATION_FORBIDDEN: 403,
+  FORBIDDEN: 403,
   VALIDATION_FAILED: 422,
   BAD_REQUEST: 400,
   NOT_FOUND: 404,
@@ -61,6 +63,22 @@ function fromFastifyError(error: FastifyError): DomainError {
     return new DomainError('BAD_REQUEST', error.message);
   }
   return new DomainError('INTERNAL', 'Internal server error');
+}
+
+/**
+ * Errors Fastify raises before routing, when no hook has run: a malformed percent-escape in the URL, or a path
+ * parameter longer than any id (which names nothing, so it answers like an unknown route).
+ */
+export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  startTrace(request, reply);
+  const domainError =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new DomainError('ROUTE_NOT_FOUND', `Cannot ${request.method} ${request.url.split('?')[0]}`)
+      : fromFastifyError(error);
+  const status = statusOf(domainError.code);
+  return reply
+    .code(status)
+    .send(errorBody(status, domainError.messages, { ...domainError.details, traceId: request.traceId }));
 }
 
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {

@@ -1,6 +1,6 @@
 // The request pipeline: traceId, Version header, token, scope, then the location check.
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../domain/auth.js';
 import { DomainError } from '../domain/errors.js';
 import { ACCEPTED_VERSIONS, type Access, type AuthContext } from './access.js';
@@ -40,13 +40,39 @@ function requestedLocation(request: FastifyRequest, access: Access): unknown {
   return (source as Record<string, unknown>).locationId;
 }
 
+/** Gives the request its traceId, echoed as the x-trace-id header on whatever the answer turns out to be. */
+export function startTrace(request: FastifyRequest, reply: FastifyReply) {
+  request.traceId = randomUUID();
+  reply.header('x-trace-id', request.traceId);
+}
+
+/**
+ * What validation cannot see, for the first offending field of the parsed input (walked without recursion, as
+ * bodies may nest deep): a non-finite number, which Ajv's coercion lets through unchecked from `Infinity` or
+ * `1e400`, or a NUL character, which PostgreSQL text cannot hold (so both engines refuse it alike).
+ */
+function unstorableInput(input: Record<string, unknown>): string | null {
+  const pending: [string, unknown][] = Object.entries(input);
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [path, value] = next;
+    const name = () => path.replace(/^(query|body|params)\.?/, '') || 'value';
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      return `${name()} must be a number conforming to the specified constraints`;
+    }
+    if (typeof value === 'string' && value.includes('\u0000')) return `${name()} must not contain NUL characters`;
+    if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) pending.push([`${path}.${key}`, child]);
+    }
+  }
+  return null;
+}
+
 export function registerPipeline(app: FastifyInstance, auth: AuthService) {
   app.decorateRequest('traceId', '');
   app.decorateRequest('auth', null);
 
   app.addHook('onRequest', async (request, reply) => {
-    request.traceId = randomUUID();
-    reply.header('x-trace-id', request.traceId);
+    startTrace(request, reply);
     const access = request.routeOptions.config.access;
     if (!access || access.kind === 'public') return;
     if (access.kind === 'admin') {
@@ -77,6 +103,12 @@ export function registerPipeline(app: FastifyInstance, auth: AuthService) {
     if (typeof locationId === 'string' && locationId !== '' && locationId !== request.auth.locationId) {
       throw new DomainError('LOCATION_FORBIDDEN', 'The token does not have access to this location.');
     }
+  });
+
+  // After validation, so the spec's own messages come first.
+  app.addHook('preHandler', async (request) => {
+    const problem = unstorableInput({ query: request.query, body: request.body, params: request.params });
+    if (problem) throw new DomainError('VALIDATION_FAILED', [problem]);
   });
 
   // Every JSON object body carries the request's traceId (BEHAVIOUR.md §1).

@@ -3,6 +3,15 @@ import type { ContactRow } from '../store/repositories/contacts.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Custom fields are written as `{id, key?, field_value}` and read back as `{id, value}`. */
+function presentCustomFields(stored: unknown): { id: unknown; value: unknown }[] {
+  if (!Array.isArray(stored)) return [];
+  return stored.map((field: { id?: unknown; field_value?: unknown; value?: unknown }) => ({
+    id: field.id,
+    value: field.field_value ?? field.value,
+  }));
+}
+
 export function presentContact(row: ContactRow) {
   const attributes = JSON.parse(row.attributes) as Record<string, unknown>;
   const contact: Record<string, unknown> = {
@@ -13,7 +22,7 @@ export function presentContact(row: ContactRow) {
     tags: JSON.parse(row.tags) as string[],
     dateAdded: iso(row.date_added),
     dateUpdated: iso(row.date_updated),
-    customFields: attributes.customFields ?? [],
+    customFields: presentCustomFields(attributes.customFields),
   };
   const optional: Record<string, string | null> = {
     name: row.full_name,

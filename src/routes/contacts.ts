@@ -10,9 +10,9 @@ import { type Route, schemaFrom } from './route.js';
 type ById = FastifyRequest<{ Params: { contactId: string } }>;
 type WithBody = FastifyRequest<{ Body: ContactInput & { locationId?: string } }>;
 
-// The spec types dateOfBirth as an object, yet documents (and clients send) date strings.
+// The spec types dateOfBirth as an object, yet documents (and clients send) date strings; the domain checks the format.
 const lenientBody = {
-  properties: { dateOfBirth: { type: ['string', 'object', 'null'] } },
+  properties: { dateOfBirth: { type: ['string', 'null'], maxLength: 64 } },
 };
 
 function contactInput(body: ContactInput & { locationId?: string }): ContactInput {

@@ -18,8 +18,8 @@ export function conversationSearchRoutes({ conversations, config }: Services): R
         querystring: {
           properties: {
             limit: { type: 'integer', minimum: 1, maximum: config.searchMaxLimit },
-            startDate: { type: 'integer', minimum: 0 },
-            endDate: { type: 'integer', minimum: 0 },
+            startDate: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+            endDate: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
           },
         },
       }),

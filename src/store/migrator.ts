@@ -1,13 +1,17 @@
 // Numbered, forward-only migrations, run in order on both engines through Kysely's Migrator.
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Engine } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
+import * as m0002 from './migrations/0002_messages.js';
+import * as m0003 from './migrations/0003_reviews.js';
 import type { Database } from './schema.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
 const MIGRATIONS: Record<string, EngineMigration> = {
   '0001_foundation': m0001,
+  '0002_messages': m0002,
+  '0003_reviews': m0003,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -22,7 +26,17 @@ class StaticProvider implements MigrationProvider {
 }
 
 export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(engine) });
+  // Kysely looks for its migration tables in every schema it can see: on PostgreSQL, pin them to ours, or another
+  // schema's tables (a second Switchboard, a test database) make it skip creating them here.
+  const schema =
+    engine === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: new StaticProvider(engine),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

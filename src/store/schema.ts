@@ -76,8 +76,23 @@ export interface ConversationMembersTable {
 export interface ConversationScoresTable {
   location_id: string;
   conversation_id: string;
+  /** The conversation's seq, the tiebreak of a score sort. */
+  conversation_seq: number;
   profile_id: string;
   score: number;
+}
+
+export interface ConversationReviewsTable {
+  conversation_id: string;
+  location_id: string;
+  review_id: string;
+  rating: number | null;
+  comment: string | null;
+  reviewer_name: string | null;
+  /** The latest reply sent through review-reply. */
+  reply_message_id: string | null;
+  date_added: number;
+  date_updated: number;
 }
 
 export interface Database {
@@ -89,4 +104,106 @@ export interface Database {
   conversation_followers: ConversationMembersTable;
   conversation_mentions: ConversationMembersTable;
   conversation_scores: ConversationScoresTable;
+  conversation_reviews: ConversationReviewsTable;
+  messages: MessagesTable;
+  emails: EmailsTable;
+  jobs: JobsTable;
+  dev_outbox: DevOutboxTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export interface MessagesTable {
+  seq: Generated<number>;
+  id: string;
+  location_id: string;
+  conversation_id: string;
+  contact_id: string;
+  type: number;
+  channel: string;
+  direction: string;
+  status: string;
+  body: string | null;
+  content_type: string;
+  attachments: string;
+  meta: string;
+  source: string | null;
+  sub_type: string | null;
+  user_id: string | null;
+  conversation_provider_id: string | null;
+  alt_key: string | null;
+  alt_id: string | null;
+  thread_id: string | null;
+  chat_widget_id: string | null;
+  error: string | null;
+  scheduled_at: number | null;
+  date_added: number;
+  date_updated: number;
+}
+
+export interface EmailsTable {
+  id: string;
+  message_id: string;
+  location_id: string;
+  conversation_id: string;
+  contact_id: string;
+  thread_id: string;
+  alt_id: string | null;
+  subject: string | null;
+  body: string;
+  direction: string;
+  status: string;
+  content_type: string;
+  attachments: string;
+  provider: string;
+  from_address: string;
+  to_addresses: string;
+  cc: string;
+  bcc: string;
+  reply_to_message_id: string | null;
+  source: string | null;
+  conversation_provider_id: string | null;
+  rfc_message_id: string;
+  events: string;
+  event_first_at: string;
+  recipients: string;
+  open_tracking: number;
+  scheduled_at: number | null;
+  date_added: number;
+  date_updated: number;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  location_id: string;
+  subject_id: string | null;
+  payload: string;
+  status: string;
+  run_at: number;
+  attempts: number;
+  max_attempts: number;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DevOutboxTable {
+  id: string;
+  location_id: string;
+  message_id: string;
+  email_id: string | null;
+  delivery_key: string;
+  channel: string;
+  payload: string;
+  created_at: number;
+}
+
+export interface IdempotencyKeysTable {
+  location_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: string;
+  created_at: number;
 }

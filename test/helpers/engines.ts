@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { inject } from 'vitest';
 import type { DatabaseConfig } from '../../src/config.js';
 
 export type EngineName = 'sqlite' | 'postgres';
@@ -15,7 +16,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database: a temporary SQLite file, or a new PostgreSQL schema of the test database. */
+/** A fresh, empty database: a temporary SQLite file, or a new PostgreSQL schema of this run's database. */
 export async function createTestDatabase(engine: EngineName): Promise<TestDatabase> {
   const suffix = randomBytes(6).toString('hex');
   if (engine === 'sqlite') {
@@ -25,7 +26,9 @@ export async function createTestDatabase(engine: EngineName): Promise<TestDataba
       drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const url = process.env.TEST_POSTGRES_URL as string;
+  // This run's own database, made by the global setup (test/helpers/global-setup.ts).
+  const url = inject('postgresUrl');
+  if (!url) throw new Error('PostgreSQL tests need TEST_POSTGRES_URL');
   const schema = `test_${suffix}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { SpecName } from '../../src/http/openapi.js';
 import { type RunningServer, startServer } from '../../src/server.js';
-import { createTestDatabase, type EngineName } from './engines.js';
+import { createTestDatabase, type EngineName, type TestDatabase } from './engines.js';
 import { specErrors } from './spec-validator.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -96,6 +96,8 @@ export class Client {
 
 export interface Harness {
   engine: EngineName;
+  /** The database this server runs on; pass it to another harness to restart on the same data. */
+  database: TestDatabase;
   server: RunningServer;
   baseUrl: string;
   admin: Client;
@@ -106,25 +108,40 @@ export interface Harness {
 
 export async function startHarness(
   engine: EngineName,
-  options: { clock?: Clock; env?: Record<string, string> } = {},
+  options: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    /** Run on this existing database (a restart); the caller owns it, so close() leaves it in place. */
+    database?: TestDatabase;
+    /** Leave the database in place on close(), for a later harness to reuse (the caller then drops it). */
+    keepDatabase?: boolean;
+  } = {},
 ): Promise<Harness> {
-  const database = await createTestDatabase(engine);
+  const database = options.database ?? (await createTestDatabase(engine));
+  const dropOnClose = !options.database && !options.keepDatabase;
   const config = {
     ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', BOOTSTRAP_DEMO: 'false', ...options.env }),
     adminToken: ADMIN_TOKEN,
     database: database.config,
   };
-  const server = await startServer(config, options.clock ? { clock: options.clock } : {});
+  let server: RunningServer;
+  try {
+    server = await startServer(config, options.clock ? { clock: options.clock } : {});
+  } catch (error) {
+    if (dropOnClose) await database.drop();
+    throw error;
+  }
   const baseUrl = server.url;
   return {
     engine,
+    database,
     server,
     baseUrl,
     admin: new Client(baseUrl, { authorization: `Bearer ${ADMIN_TOKEN}` }),
     client: (token) => new Client(baseUrl, { authorization: `Bearer ${token}`, version: VERSION }),
     close: async () => {
       await server.close();
-      await database.drop();
+      if (dropOnClose) await database.drop();
     },
   };
 }

@@ -28,6 +28,7 @@ export function adminLocationRoutes({ locations }: Services): Route[] {
             companyId: { type: 'string', maxLength: 64 },
           },
           required: ['name'],
+          additionalProperties: false,
         },
       },
       handler: async (request: FastifyRequest<{ Body: { name: string; id?: string; companyId?: string } }>, reply) => {
@@ -53,19 +54,21 @@ export function adminLocationRoutes({ locations }: Services): Route[] {
         body: {
           type: 'object',
           properties: {
-            scopes: { type: 'array', items: { type: 'string', enum: [...SCOPES] }, maxItems: 50 },
+            scopes: { type: 'array', items: { type: 'string', enum: [...SCOPES] }, minItems: 1, maxItems: 50 },
             name: { type: 'string', maxLength: 200 },
           },
+          // A misspelt `scope` must not silently fall back to every scope.
+          additionalProperties: false,
         },
       },
       handler: async (
         request: FastifyRequest<{
           Params: { locationId: string };
-          Body: { scopes?: string[]; name?: string } | undefined;
+          Body: { scopes?: string[]; name?: string };
         }>,
         reply,
       ) => {
-        const issued = await locations.issueToken(request.params.locationId, request.body ?? {});
+        const issued = await locations.issueToken(request.params.locationId, request.body);
         return reply.code(201).send({ ...presentToken(issued.row), token: issued.token });
       },
     },

@@ -147,18 +147,21 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
       .execute();
   }
 
+  // conversation_seq repeats the conversation's seq so that sorting by a profile's score is one index range on
+  // (score, seq) in that profile, keyset-paged like every other sort. Scores are doubles on both engines.
   await db.schema
     .createTable('conversation_scores')
     .addColumn('location_id', 'text', (c) => c.notNull())
     .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+    .addColumn('conversation_seq', bigint, (c) => c.notNull())
     .addColumn('profile_id', 'text', (c) => c.notNull())
-    .addColumn('score', 'real', (c) => c.notNull())
+    .addColumn('score', engine === 'postgres' ? 'double precision' : 'real', (c) => c.notNull())
     .addPrimaryKeyConstraint('conversation_scores_pk', ['conversation_id', 'profile_id'])
     .execute();
   await db.schema
     .createIndex('conversation_scores_profile')
     .on('conversation_scores')
-    .columns(['location_id', 'profile_id', 'score', 'conversation_id'])
+    .columns(['location_id', 'profile_id', 'score', 'conversation_seq'])
     .execute();
 
   // Substring search over contact name, email, phone and the last message body.

@@ -48,14 +48,15 @@ function memberCondition(
   );
 }
 
-function sortColumn(search: ConversationSearch) {
+/** The ORDER BY of a search: the sort value, then the tiebreak that makes the order total. */
+function sortKeys(search: ConversationSearch) {
   switch (search.sortKey) {
     case 'score':
-      return 's.score' as const;
+      return { value: 's.score', tiebreak: 's.conversation_seq' } as const;
     case 'due_at':
-      return 'c.due_at' as const;
+      return { value: 'c.due_at', tiebreak: 'c.seq' } as const;
     default:
-      return `c.${search.sortKey}` as const;
+      return { value: `c.${search.sortKey}`, tiebreak: 'c.seq' } as const;
   }
 }
 
@@ -86,12 +87,12 @@ function filters(eb: EB, search: ConversationSearch, engine: Engine): Expression
     const { profileId, min, max } = search.scoreFilter;
     let scored = eb
       .selectFrom('conversation_scores')
-      .select('conversation_id')
+      .select('conversation_seq')
       .where('location_id', '=', search.locationId)
       .where('profile_id', '=', profileId);
     if (min !== undefined) scored = scored.where('score', '>=', min);
     if (max !== undefined) scored = scored.where('score', '<=', max);
-    conditions.push(eb('c.id', 'in', scored));
+    conditions.push(eb('c.seq', 'in', scored));
   }
   if (search.dateAdded?.from !== undefined) conditions.push(eb('c.date_added', '>=', search.dateAdded.from));
   if (search.dateAdded?.to !== undefined) conditions.push(eb('c.date_added', '<=', search.dateAdded.to));
@@ -103,10 +104,64 @@ function filters(eb: EB, search: ConversationSearch, engine: Engine): Expression
 function baseQuery(db: Executor, search: ConversationSearch) {
   const query = db.selectFrom('conversations as c');
   if (search.sortKey !== 'score') return query;
-  // Sorting by a score profile pages through the conversations that have a score in it.
+  // Sorting by a score profile pages through the conversations that have a score in it, in the profile's index.
   return query.innerJoin('conversation_scores as s', (join) =>
-    join.onRef('s.conversation_id', '=', 'c.id').on('s.profile_id', '=', search.sortScoreProfile ?? ''),
+    join
+      .onRef('s.conversation_seq', '=', 'c.seq')
+      .on('s.location_id', '=', search.locationId)
+      .on('s.profile_id', '=', search.sortScoreProfile ?? ''),
   ) as unknown as typeof query;
+}
+
+/** The page and count queries of a search, built but not run (the query-plan tests EXPLAIN exactly these). */
+export function searchQueries(db: Executor, engine: Engine, search: ConversationSearch) {
+  const { value, tiebreak } = sortKeys(search);
+  const comparator = search.order === 'desc' ? '<' : '>';
+  const where = (eb: EB) => eb.and(filters(eb, search, engine));
+
+  const rows = (after?: (eb: EB) => Expression<SqlBool>) =>
+    baseQuery(db, search)
+      .selectAll('c')
+      .select(sql<number>`${sql.ref(value)}`.as('sort_value'))
+      .where((eb) => (after ? eb.and([where(eb as EB), after(eb as EB)]) : where(eb as EB)))
+      .orderBy(sql.ref(value), search.order)
+      .orderBy(sql.ref(tiebreak), search.order)
+      .limit(search.limit);
+
+  const count = baseQuery(db, search)
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .where((eb) => where(eb as EB));
+
+  const cursor = search.after;
+  if (!cursor) return { page: rows(), count };
+  if (cursor.seq === undefined) {
+    // The one-number form: past this sort value, ties included (what production does).
+    return { page: rows((eb) => eb(sql.ref(value), comparator, cursor.value)), count };
+  }
+  const { seq } = cursor;
+  if (engine === 'postgres' || tiebreak !== 'c.seq') {
+    const page = rows(
+      () => sql<SqlBool>`(${sql.ref(value)}, ${sql.ref(tiebreak)}) ${sql.raw(comparator)} (${cursor.value}, ${seq})`,
+    );
+    return { page, count };
+  }
+  // SQLite seeks a row-value range only one column deep when its second column is the rowid (seq is), so a page
+  // would rescan its whole tie group. Two exact seeks instead: the rest of the tie group, then past it.
+  const tie = rows((eb) => eb.and([eb(sql.ref(value), '=', cursor.value), eb('c.seq', comparator, seq)]));
+  const past = rows((eb) => eb(sql.ref(value), comparator, cursor.value));
+  const page = db
+    .selectFrom(
+      db
+        .selectFrom(tie.as('tie'))
+        .selectAll()
+        .unionAll(db.selectFrom(past.as('past')).selectAll())
+        .as('p'),
+    )
+    .selectAll()
+    .orderBy('p.sort_value', search.order)
+    .orderBy('p.seq', search.order)
+    .limit(search.limit);
+  return { page, count };
 }
 
 export async function searchConversations(
@@ -114,34 +169,7 @@ export async function searchConversations(
   engine: Engine,
   search: ConversationSearch,
 ): Promise<SearchPage> {
-  const column = sortColumn(search);
-  const comparator = search.order === 'desc' ? '<' : '>';
-  const where = (eb: EB) => eb.and(filters(eb, search, engine));
-
-  const pageQuery = baseQuery(db, search)
-    .selectAll('c')
-    .select(sql<number>`${sql.ref(column)}`.as('sort_value'))
-    .where((eb) => {
-      const conditions: Expression<SqlBool>[] = [where(eb as EB)];
-      const after = search.after;
-      if (after) {
-        const tb = eb as EB;
-        conditions.push(
-          after.seq === undefined
-            ? tb(sql.ref(column), comparator, after.value)
-            : sql<SqlBool>`(${sql.ref(column)}, c.seq) ${sql.raw(comparator)} (${after.value}, ${after.seq})`,
-        );
-      }
-      return eb.and(conditions);
-    })
-    .orderBy(sql.ref(column), search.order)
-    .orderBy('c.seq', search.order)
-    .limit(search.limit);
-
-  const countQuery = baseQuery(db, search)
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .where((eb) => where(eb as EB));
-
-  const [rows, count] = await Promise.all([pageQuery.execute(), countQuery.executeTakeFirstOrThrow()]);
-  return { rows: rows as SearchPage['rows'], total: Number(count.total) };
+  const { page, count } = searchQueries(db, engine, search);
+  const [rows, counted] = await Promise.all([page.execute(), count.executeTakeFirstOrThrow()]);
+  return { rows: rows as SearchPage['rows'], total: Number(counted.total) };
 }

@@ -12,6 +12,23 @@ export async function insertConversation(db: Executor, row: NewConversationRow):
   return db.insertInto('conversations').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+/**
+ * Inserts the contact's conversation unless one exists (one per contact per location), and answers the one that
+ * does: a concurrent insert waits for the other to commit, so racing first messages share one conversation.
+ */
+export async function insertConversationIfAbsent(db: Executor, row: NewConversationRow): Promise<ConversationRow> {
+  const inserted = await db
+    .insertInto('conversations')
+    .values(row)
+    .onConflict((oc) => oc.columns(['location_id', 'contact_id']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return inserted;
+  const existing = await findConversationByContact(db, row.location_id, row.contact_id);
+  if (!existing) throw new Error(`conversation of contact ${row.contact_id} vanished while it was opened`);
+  return existing;
+}
+
 export async function findConversation(
   db: Executor,
   locationId: string,
@@ -31,6 +48,25 @@ export async function findConversationByContact(db: Executor, locationId: string
     .selectAll()
     .where('location_id', '=', locationId)
     .where('contact_id', '=', contactId)
+    .executeTakeFirst();
+}
+
+/**
+ * Re-reads a conversation holding its row lock until the transaction ends (a no-op UPDATE: PostgreSQL waits for
+ * and then sees a concurrent writer's commit; SQLite runs one writer at a time anyway). Read-modify-write of the
+ * summary (unread count, last message) goes through this, so concurrent messages never lose each other's update.
+ */
+export async function lockConversation(
+  db: Executor,
+  locationId: string,
+  id: string,
+): Promise<ConversationRow | undefined> {
+  return db
+    .updateTable('conversations')
+    .set((eb) => ({ date_updated: eb.ref('date_updated') }))
+    .where('id', '=', id)
+    .where('location_id', '=', locationId)
+    .returningAll()
     .executeTakeFirst();
 }
 
@@ -95,13 +131,14 @@ export async function membersOf(db: Executor, table: MemberTable, conversationId
 
 export async function replaceScores(
   db: Executor,
-  conversation: { id: string; location_id: string },
+  conversation: { id: string; location_id: string; seq: number },
   scores: Record<string, number>,
 ): Promise<void> {
   await db.deleteFrom('conversation_scores').where('conversation_id', '=', conversation.id).execute();
   const rows = Object.entries(scores).map(([profile_id, score]) => ({
     location_id: conversation.location_id,
     conversation_id: conversation.id,
+    conversation_seq: conversation.seq,
     profile_id,
     score,
   }));
@@ -115,4 +152,24 @@ export async function scoresOf(db: Executor, conversationId: string): Promise<Re
     .where('conversation_id', '=', conversationId)
     .execute();
   return Object.fromEntries(rows.map((r) => [r.profile_id, r.score]));
+}
+
+/** Adds users to a conversation's followers or mentions, keeping the ones already there. */
+export async function addMembers(
+  db: Executor,
+  table: MemberTable,
+  conversation: { id: string; location_id: string },
+  userIds: readonly string[],
+): Promise<void> {
+  const rows: ConversationMembersTable[] = [...new Set(userIds)].map((user_id) => ({
+    location_id: conversation.location_id,
+    conversation_id: conversation.id,
+    user_id,
+  }));
+  if (rows.length === 0) return;
+  await db
+    .insertInto(table)
+    .values(rows)
+    .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
+    .execute();
 }

@@ -44,10 +44,15 @@ export async function getSetting(db: Executor, key: string): Promise<string | un
   return row?.value;
 }
 
-export async function putSetting(db: Executor, key: string, value: string): Promise<void> {
-  await db
+/**
+ * Stores a setting only if it has none yet, so concurrent first writers all end up reading the same value;
+ * answers whether this call stored it.
+ */
+export async function putSettingIfAbsent(db: Executor, key: string, value: string): Promise<boolean> {
+  const result = await db
     .insertInto('instance_settings')
     .values({ key, value })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-    .execute();
+    .onConflict((oc) => oc.column('key').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }

@@ -1,0 +1,110 @@
+// Message use cases as the routes call them: each runs in one transaction with its side effects (delivery
+// jobs), and wakes the job runner once committed.
+
+import type { DeliverMessagePayload } from '../../jobs/deliver-message.js';
+import type { JobKind, JobRunner } from '../../jobs/runner.js';
+import type { Store } from '../../store/database.js';
+import { isUniqueViolation } from '../../store/driver-errors.js';
+import { findIdempotencyKey, insertIdempotencyKey } from '../../store/repositories/idempotency.js';
+import type { Clock } from '../clock.js';
+import { keyReused, requestHash } from '../idempotency.js';
+import {
+  logOutboundCall,
+  type OutboundCallInput,
+  type ProcessInput,
+  type ProcessResult,
+  processMessage,
+} from './inbound.js';
+import { type SendContext, type SendInput, type SendResult, sendMessage } from './send.js';
+
+export interface MessageServiceDeps {
+  store: Store;
+  clock: Clock;
+  jobs: JobRunner;
+  deliverJob: JobKind<DeliverMessagePayload>;
+  emailDomain: string;
+}
+
+export class MessageService {
+  constructor(private readonly deps: MessageServiceDeps) {}
+
+  async send(locationId: string, input: SendInput, idempotencyKey?: string): Promise<SendResult> {
+    const { store, clock, jobs, deliverJob, emailDomain } = this.deps;
+    const hash = idempotencyKey ? requestHash(input) : '';
+    const replay = async () => {
+      const stored = idempotencyKey && (await findIdempotencyKey(store.db, locationId, idempotencyKey));
+      if (!stored) return null;
+      if (stored.request_hash !== hash) throw keyReused();
+      return JSON.parse(stored.response) as SendResult;
+    };
+    try {
+      const result = await store.db.transaction().execute(async (db) => {
+        if (idempotencyKey) {
+          const stored = await findIdempotencyKey(db, locationId, idempotencyKey);
+          if (stored) {
+            if (stored.request_hash !== hash) throw keyReused();
+            return JSON.parse(stored.response) as SendResult;
+          }
+        }
+        const now = clock.now();
+        const ctx: SendContext = {
+          db,
+          locationId,
+          now,
+          emailDomain,
+          scheduleDelivery: async (trx, payload, runAt) => {
+            await jobs.enqueue(trx, deliverJob, payload, {
+              locationId,
+              subjectId: payload.emailId ?? payload.messageId,
+              runAt,
+            });
+          },
+        };
+        const sent = await sendMessage(ctx, input);
+        if (idempotencyKey) {
+          await insertIdempotencyKey(db, {
+            location_id: locationId,
+            key: idempotencyKey,
+            request_hash: hash,
+            status_code: 200,
+            response: JSON.stringify(sent),
+            created_at: now,
+          });
+        }
+        return sent;
+      });
+      jobs.nudge();
+      return result;
+    } catch (error) {
+      // A concurrent request with the same key committed first: answer its result.
+      if (idempotencyKey && isUniqueViolation(error)) {
+        const stored = await replay();
+        if (stored) return stored;
+      }
+      throw error;
+    }
+  }
+
+  async inbound(locationId: string, input: ProcessInput): Promise<ProcessResult> {
+    return this.process(locationId, (ctx) => processMessage(ctx, input));
+  }
+
+  async outboundCall(locationId: string, input: OutboundCallInput): Promise<ProcessResult> {
+    return this.process(locationId, (ctx) => logOutboundCall(ctx, input));
+  }
+
+  private async process(
+    locationId: string,
+    run: (ctx: Parameters<typeof processMessage>[0]) => Promise<ProcessResult>,
+  ): Promise<ProcessResult> {
+    const { store, clock, emailDomain } = this.deps;
+    try {
+      return await store.db.transaction().execute((db) => run({ db, locationId, now: clock.now(), emailDomain }));
+    } catch (error) {
+      // The same altId raced in twice: the unique index kept one; answer it.
+      if (isUniqueViolation(error))
+        return store.db.transaction().execute((db) => run({ db, locationId, now: clock.now(), emailDomain }));
+      throw error;
+    }
+  }
+}

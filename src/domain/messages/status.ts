@@ -1,0 +1,161 @@
+// What a conversation provider reports about a message it was handed (BEHAVIOUR.md §5): its delivery status
+// (PUT .../messages/{id}/status, per email and per recipient for email threads), and the recording or files of
+// an external call (PUT .../messages/{id}/attachments).
+import type { Store } from '../../store/database.js';
+import type { Executor } from '../../store/executor.js';
+import { type EmailRow, emailsOfMessage, findEmail, updateEmail } from '../../store/repositories/emails.js';
+import { findMessage, lockMessage, type MessageRow, updateMessage } from '../../store/repositories/messages.js';
+import type { Clock } from '../clock.js';
+import { type RecipientStatus, type RecipientUpdate, upsertRecipients } from '../email-status.js';
+import { DomainError, notFound } from '../errors.js';
+import { isEmailCode } from '../message-types.js';
+
+export type ProviderStatus = 'delivered' | 'failed' | 'pending' | 'read';
+
+export interface ProviderError {
+  code: string;
+  type: string;
+  message: string;
+}
+
+/** A recipient's own outcome: an address (taking the request's status) or `{emailId, status}` (BEHAVIOUR.md §2). */
+export type RecipientReport = string | { emailId: string; status?: string; failReason?: string };
+
+export interface StatusUpdateInput {
+  status: ProviderStatus;
+  error?: ProviderError;
+  emailMessageId?: string;
+  recipients?: RecipientReport[];
+}
+
+export interface StatusUpdateResult {
+  conversationId: string;
+  messageId: string;
+  status: ProviderStatus;
+  emailMessageId?: string;
+}
+
+/** At most this many files on a call, as the spec says. */
+export const MAX_CALL_ATTACHMENTS = 5;
+
+const messageNotFound = () => notFound('Message');
+
+/** Only a provider knows a message's fate: messages Switchboard did not hand to one are not theirs to report on. */
+function requireProviderMessage(message: MessageRow): void {
+  if (!message.conversation_provider_id) {
+    throw new DomainError('FORBIDDEN', 'Message was not sent through a conversation provider');
+  }
+  if (message.status === 'scheduled') {
+    throw new DomainError('BAD_REQUEST', 'Message is scheduled and has not been handed to the provider yet');
+  }
+}
+
+/** The email a report concerns: the one named, else the newest of the thread. */
+async function targetEmail(db: Executor, message: MessageRow, input: StatusUpdateInput): Promise<EmailRow | null> {
+  if (input.emailMessageId) {
+    const email = await findEmail(db, message.location_id, input.emailMessageId);
+    if (!email || email.message_id !== message.id) {
+      throw new DomainError('BAD_REQUEST', `Email message not found for emailMessageId:${input.emailMessageId}`);
+    }
+    return email;
+  }
+  if (!isEmailCode(message.type)) return null;
+  return (await emailsOfMessage(db, message.id)).at(-1) ?? null;
+}
+
+/** Upserts each recipient's outcome by address (as the email status report does); each must be a recipient. */
+function mergeRecipients(email: EmailRow, reports: RecipientReport[], status: ProviderStatus, now: number): string {
+  const originals = [email.to_addresses, email.cc, email.bcc].flatMap((list) => JSON.parse(list) as string[]);
+  const updates: RecipientUpdate[] = reports.map((report) =>
+    typeof report === 'string' ? { emailId: report, status } : { ...report, status: report.status ?? status },
+  );
+  const stored = JSON.parse(email.recipients) as RecipientStatus[];
+  const upserted = upsertRecipients(stored, updates, originals, new Date(now).toISOString());
+  if (!upserted.ok) {
+    throw new DomainError('BAD_REQUEST', `Not a recipient of this email: ${upserted.unknown.join(', ')}`);
+  }
+  return JSON.stringify(upserted.recipients);
+}
+
+async function isNewestEmail(db: Executor, email: EmailRow): Promise<boolean> {
+  return (await emailsOfMessage(db, email.message_id)).at(-1)?.id === email.id;
+}
+
+export async function updateMessageStatus(
+  db: Executor,
+  locationId: string,
+  messageId: string,
+  input: StatusUpdateInput,
+  now: number,
+): Promise<StatusUpdateResult> {
+  // Locked: reports on several recipients of one email may arrive at once, each adding to the same list.
+  const message = await lockMessage(db, locationId, messageId);
+  if (!message) throw messageNotFound();
+  requireProviderMessage(message);
+  const email = await targetEmail(db, message, input);
+  const recipients = input.recipients ?? [];
+  if (recipients.length > 0 && !email) {
+    throw new DomainError('BAD_REQUEST', 'recipients apply to email messages only');
+  }
+  // A new error replaces the old; a later success clears it; a failure reported without one keeps what was known.
+  const error = input.error ? JSON.stringify(input.error) : input.status === 'failed' ? message.error : null;
+  // The thread's message shows its newest email's fate, not a late report on an earlier one.
+  if (!email || !input.emailMessageId || (await isNewestEmail(db, email))) {
+    await updateMessage(db, message.id, { status: input.status, error, date_updated: now });
+  }
+  if (email) {
+    await updateEmail(db, email.id, {
+      status: input.status,
+      date_updated: now,
+      ...(recipients.length > 0 ? { recipients: mergeRecipients(email, recipients, input.status, now) } : {}),
+    });
+  }
+  return {
+    conversationId: message.conversation_id,
+    messageId: message.id,
+    status: input.status,
+    ...(email ? { emailMessageId: email.id } : {}),
+  };
+}
+
+/** Only external call logs carry provider-hosted files (a recording, a voicemail) that can be replaced. */
+function supportsAttachments(message: MessageRow): boolean {
+  return message.type === 34 || (message.type === 1 && message.sub_type === 'EXTERNAL_CALL');
+}
+
+export async function replaceCallAttachments(
+  db: Executor,
+  locationId: string,
+  messageId: string,
+  attachments: string[],
+  now: number,
+) {
+  const message = await findMessage(db, locationId, messageId);
+  if (!message) throw messageNotFound();
+  if (!supportsAttachments(message)) {
+    throw new DomainError('FORBIDDEN', 'Message type does not support attachment updates');
+  }
+  if (attachments.length > MAX_CALL_ATTACHMENTS) {
+    throw new DomainError('VALIDATION_FAILED', [
+      `attachments must contain no more than ${MAX_CALL_ATTACHMENTS} elements`,
+    ]);
+  }
+  await updateMessage(db, message.id, { attachments: JSON.stringify(attachments), date_updated: now });
+  return { success: true as const, messageId: message.id, attachments };
+}
+
+export class MessageStatusService {
+  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+
+  async updateStatus(locationId: string, messageId: string, input: StatusUpdateInput): Promise<StatusUpdateResult> {
+    const { store, clock } = this.deps;
+    return store.db.transaction().execute((db) => updateMessageStatus(db, locationId, messageId, input, clock.now()));
+  }
+
+  async replaceAttachments(locationId: string, messageId: string, attachments: string[]) {
+    const { store, clock } = this.deps;
+    return store.db
+      .transaction()
+      .execute((db) => replaceCallAttachments(db, locationId, messageId, attachments, clock.now()));
+  }
+}

@@ -1,0 +1,157 @@
+// Job kind "message.deliver": hands an outbound message (or one email of a thread) to its delivery adapter
+// when it is due, moving its status pending → sent → delivered | failed. Re-running a finished job does nothing.
+import type { DeliveryRouter } from '../delivery/index.js';
+import type { OutboundDelivery } from '../delivery/port.js';
+import type { Clock } from '../domain/clock.js';
+import { messageTypeName } from '../domain/message-types.js';
+import { summaryPatch, textOf } from '../domain/messages/summary.js';
+import type { Store } from '../store/database.js';
+import type { Executor } from '../store/executor.js';
+import { findContact } from '../store/repositories/contacts.js';
+import { lockConversation, updateConversation } from '../store/repositories/conversations.js';
+import { type EmailRow, emailsOfMessage, findEmailById, updateEmail } from '../store/repositories/emails.js';
+import { findMessageById, type MessageRow, updateMessage } from '../store/repositories/messages.js';
+import { exponentialBackoff, type JobKind } from './runner.js';
+
+export interface DeliverMessagePayload {
+  messageId: string;
+  emailId?: string;
+}
+
+const UNSENT = new Set(['pending', 'scheduled']);
+
+async function setStatus(
+  db: Executor,
+  message: MessageRow,
+  email: EmailRow | undefined,
+  status: string,
+  now: number,
+  error?: unknown,
+) {
+  await updateMessage(db, message.id, {
+    status,
+    date_updated: now,
+    ...(error !== undefined ? { error: JSON.stringify(error) } : {}),
+  });
+  if (email) await updateEmail(db, email.id, { status, date_updated: now });
+}
+
+/**
+ * A scheduled message (or email of a thread) that comes due is sent now: from this moment it is the
+ * conversation's latest. Re-read inside the transaction, so a message cancelled meanwhile is not sent;
+ * answers the rows as they now stand, or null when there is nothing left to send.
+ */
+async function markSending(db: Executor, payload: DeliverMessagePayload, now: number) {
+  const message = await findMessageById(db, payload.messageId);
+  const email = payload.emailId ? await findEmailById(db, payload.emailId) : undefined;
+  if (!message || (payload.emailId && !email) || (email ?? message).status !== 'scheduled') return null;
+  // A reply scheduled into an existing thread moves the thread's text, not its creation date.
+  const opensThread = message.status === 'scheduled';
+  const body = email ? textOf(email.body) : message.body;
+  await updateMessage(db, message.id, {
+    status: 'pending',
+    body,
+    date_updated: now,
+    ...(opensThread ? { date_added: now, scheduled_at: null } : {}),
+  });
+  if (email)
+    await updateEmail(db, email.id, { status: 'pending', date_added: now, date_updated: now, scheduled_at: null });
+  const conversation = await lockConversation(db, message.location_id, message.conversation_id);
+  const contact = conversation && (await findContact(db, message.location_id, conversation.contact_id));
+  if (conversation && contact) {
+    const patch = summaryPatch(
+      conversation,
+      contact,
+      {
+        type: message.type,
+        direction: 'outbound',
+        body,
+        source: message.source,
+        providerId: message.conversation_provider_id,
+        at: now,
+      },
+      now,
+    );
+    await updateConversation(db, message.location_id, conversation.id, patch);
+  }
+  const sending = await findMessageById(db, message.id);
+  return sending ? { message: sending, email: email ? await findEmailById(db, email.id) : undefined } : null;
+}
+
+async function outboundDelivery(
+  db: Executor,
+  message: MessageRow,
+  email: EmailRow | undefined,
+): Promise<OutboundDelivery> {
+  const meta = JSON.parse(message.meta) as { to?: string; from?: string };
+  const delivery: OutboundDelivery = {
+    locationId: message.location_id,
+    messageId: message.id,
+    messageType: messageTypeName(message.type),
+    contactId: message.contact_id,
+    conversationId: message.conversation_id,
+    conversationProviderId: message.conversation_provider_id,
+    userId: message.user_id,
+    body: message.body,
+    attachments: JSON.parse(email?.attachments ?? message.attachments) as string[],
+  };
+  if (meta.to) delivery.phone = meta.to;
+  if (meta.from) delivery.fromNumber = meta.from;
+  if (email) {
+    const thread = await emailsOfMessage(db, message.id);
+    const earlier = thread.filter(
+      (e) => e.date_added < email.date_added || (e.date_added === email.date_added && e.id < email.id),
+    );
+    const repliedTo = thread.find((e) => e.id === email.reply_to_message_id) ?? earlier.at(-1);
+    delivery.emailId = email.id;
+    delivery.email = {
+      from: email.from_address,
+      to: JSON.parse(email.to_addresses) as string[],
+      cc: JSON.parse(email.cc) as string[],
+      bcc: JSON.parse(email.bcc) as string[],
+      subject: email.subject,
+      html: email.body,
+      rfcMessageId: email.rfc_message_id,
+      references: earlier.map((e) => e.rfc_message_id),
+      threadId: email.thread_id,
+      ...(repliedTo ? { inReplyTo: repliedTo.rfc_message_id } : {}),
+    };
+  }
+  return delivery;
+}
+
+export function deliverMessageJob(store: Store, clock: Clock, router: DeliveryRouter): JobKind<DeliverMessagePayload> {
+  const load = async (payload: DeliverMessagePayload) => {
+    const message = await findMessageById(store.db, payload.messageId);
+    const email = payload.emailId ? await findEmailById(store.db, payload.emailId) : undefined;
+    return { message, email };
+  };
+  return {
+    kind: 'message.deliver',
+    maxAttempts: 6,
+    backoffMs: exponentialBackoff(1_000, 5 * 60_000),
+    async run(payload) {
+      let { message, email } = await load(payload);
+      // Cancelled (deleted) or already delivered: nothing to do, so a re-run never sends twice.
+      if (!message || (payload.emailId && !email)) return;
+      if (!UNSENT.has((email ?? message).status)) return;
+      if ((email ?? message).status === 'scheduled') {
+        const sending = await store.db.transaction().execute((trx) => markSending(trx, payload, clock.now()));
+        if (!sending) return;
+        ({ message, email } = sending);
+      }
+      const delivery = await outboundDelivery(store.db, message, email);
+      const result = await router.adapterFor(delivery).deliver(delivery);
+      await store.db.transaction().execute(async (trx) => {
+        if (result.status === 'failed') await setStatus(trx, message, email, 'failed', clock.now(), result.error);
+        else await setStatus(trx, message, email, result.status, clock.now());
+      });
+    },
+    async onDead(payload, _job, error) {
+      const { message, email } = await load(payload);
+      if (!message) return;
+      const failure = { code: 'DELIVERY_FAILED', type: 'delivery', message: error };
+      await setStatus(store.db, message, email, 'failed', clock.now(), failure);
+    },
+  };
+}

@@ -1,0 +1,147 @@
+// The job runner: one handler per job kind, each with its retry policy and a dead-letter step.
+// Jobs are claimed atomically, so a job runs once even with several servers on one PostgreSQL database.
+import type { Clock } from '../domain/clock.js';
+import { newId } from '../domain/ids.js';
+import type { Store } from '../store/database.js';
+import type { Executor } from '../store/executor.js';
+import { claimDueJobs, finishJob, insertJob, type JobRow, retryJob } from '../store/repositories/jobs.js';
+
+export interface JobKind<Payload> {
+  kind: string;
+  maxAttempts: number;
+  /** Delay before attempt `attempt + 1` after attempt `attempt` failed. */
+  backoffMs(attempt: number): number;
+  run(payload: Payload, job: JobRow): Promise<void>;
+  /** Called once the attempts are spent: record the failure where users will see it. */
+  onDead(payload: Payload, job: JobRow, error: string): Promise<void>;
+}
+
+export interface EnqueueOptions {
+  locationId: string;
+  subjectId?: string;
+  runAt: number;
+}
+
+/** Exponential backoff with full jitter, capped. */
+export function exponentialBackoff(baseMs: number, capMs: number) {
+  return (attempt: number) => Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1)) * (0.5 + Math.random() / 2);
+}
+
+const LEASE_MS = 60_000;
+const BATCH = 20;
+
+export class JobRunner {
+  private readonly kinds = new Map<string, JobKind<unknown>>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private stopped = true;
+  private rerun = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly pollMs: number,
+  ) {}
+
+  register<P>(kind: JobKind<P>): void {
+    this.kinds.set(kind.kind, kind as JobKind<unknown>);
+  }
+
+  /** Adds a job inside the caller's transaction: it exists exactly when the write that caused it commits. */
+  async enqueue<P>(db: Executor, kind: JobKind<P>, payload: P, options: EnqueueOptions): Promise<string> {
+    const now = this.clock.now();
+    const id = newId();
+    await insertJob(db, {
+      id,
+      kind: kind.kind,
+      location_id: options.locationId,
+      subject_id: options.subjectId ?? null,
+      payload: JSON.stringify(payload),
+      status: 'pending',
+      run_at: options.runAt,
+      attempts: 0,
+      max_attempts: kind.maxAttempts,
+      locked_until: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+    });
+    return id;
+  }
+
+  /** Runs every job due now, until none is left; answers how many ran. Safe to call concurrently. */
+  async runDue(): Promise<number> {
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let total = 0;
+      do {
+        this.rerun = false;
+        for (;;) {
+          const jobs = await claimDueJobs(this.store.db, this.store.engine, this.clock.now(), LEASE_MS, BATCH);
+          if (jobs.length === 0) break;
+          await Promise.all(jobs.map((job) => this.execute(job)));
+          total += jobs.length;
+        }
+      } while (this.rerun);
+      return total;
+    })().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Asks the loop to look for due jobs now (after a commit that enqueued one). */
+  nudge(): void {
+    if (!this.stopped) void this.runDue().catch(() => undefined);
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const tick = async () => {
+      try {
+        await this.runDue();
+      } catch {
+        // A failed poll (database briefly unavailable) is retried on the next tick.
+      }
+      if (!this.stopped) this.timer = setTimeout(tick, this.pollMs);
+    };
+    void tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  private async execute(job: JobRow): Promise<void> {
+    const kind = this.kinds.get(job.kind);
+    const now = () => this.clock.now();
+    if (!kind) {
+      await finishJob(this.store.db, job.id, 'dead', now(), `no handler for job kind ${job.kind}`);
+      return;
+    }
+    const payload = JSON.parse(job.payload) as unknown;
+    try {
+      await kind.run(payload, job);
+      await finishJob(this.store.db, job.id, 'done', now());
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (job.attempts >= job.max_attempts) {
+        // Dead-lettered even when recording the failure fails: a job left running would be re-run past its limit.
+        try {
+          await kind.onDead(payload, job, message);
+        } finally {
+          await finishJob(this.store.db, job.id, 'dead', now(), message);
+        }
+      } else {
+        await retryJob(this.store.db, job.id, now() + kind.backoffMs(job.attempts), now(), message);
+      }
+    }
+  }
+}

@@ -1,0 +1,51 @@
+// Operators' view of the dev outbox: every message Switchboard would have sent for a location.
+import type { FastifyRequest } from 'fastify';
+import type { Services } from '../../services.js';
+import type { OutboxRow } from '../../store/repositories/dev-outbox.js';
+import type { Route } from '../route.js';
+
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 100;
+
+function presentOutboxRecord(row: OutboxRow) {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    emailId: row.email_id,
+    channel: row.channel,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    dateAdded: new Date(row.created_at).toISOString(),
+  };
+}
+
+export function adminOutboxRoutes({ outbox }: Services): Route[] {
+  return [
+    {
+      method: 'GET',
+      url: '/admin/v1/locations/:locationId/outbox',
+      access: { kind: 'admin' },
+      schema: {
+        params: {
+          type: 'object',
+          properties: { locationId: { type: 'string', minLength: 1, maxLength: 64 } },
+          required: ['locationId'],
+        },
+        querystring: {
+          type: 'object',
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
+            after: { type: 'string', minLength: 1, maxLength: 64 },
+          },
+          additionalProperties: false,
+        },
+      },
+      handler: async (
+        request: FastifyRequest<{ Params: { locationId: string }; Querystring: { limit: number; after?: string } }>,
+      ) => {
+        const { limit, after } = request.query;
+        const page = await outbox.list(request.params.locationId, { limit, ...(after ? { after } : {}) });
+        return { outbox: page.rows.map(presentOutboxRecord), nextAfter: page.nextAfter };
+      },
+    },
+  ];
+}

@@ -1,0 +1,106 @@
+// The durable job table: enqueued in the same transaction as the write that causes the job, claimed
+// atomically (FOR UPDATE SKIP LOCKED on PostgreSQL, so several servers never run one job twice).
+import { sql } from 'kysely';
+import type { Engine } from '../database.js';
+import type { Executor } from '../executor.js';
+import type { JobsTable } from '../schema.js';
+
+export type JobRow = JobsTable;
+export type JobStatus = 'pending' | 'running' | 'done' | 'dead' | 'cancelled';
+
+export async function insertJob(db: Executor, row: JobRow): Promise<void> {
+  await db.insertInto('jobs').values(row).execute();
+}
+
+/**
+ * Claims up to `limit` jobs that are due, including running jobs whose lease ran out (a worker died mid-job).
+ * The claim bumps `attempts` and sets a lease, in one statement.
+ */
+export async function claimDueJobs(db: Executor, engine: Engine, now: number, leaseMs: number, limit: number) {
+  let due = db
+    .selectFrom('jobs')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
+        eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
+      ]),
+    )
+    .orderBy('run_at')
+    .limit(limit);
+  if (engine === 'postgres') due = due.forUpdate().skipLocked();
+  return db
+    .updateTable('jobs')
+    .set((eb) => ({
+      status: 'running',
+      locked_until: now + leaseMs,
+      attempts: eb('attempts', '+', 1),
+      updated_at: now,
+    }))
+    .where('id', 'in', due)
+    .returningAll()
+    .execute();
+}
+
+export async function finishJob(db: Executor, id: string, status: JobStatus, now: number, error?: string) {
+  await db
+    .updateTable('jobs')
+    .set({ status, locked_until: null, updated_at: now, last_error: error ?? null })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function retryJob(db: Executor, id: string, runAt: number, now: number, error: string) {
+  await db
+    .updateTable('jobs')
+    .set({ status: 'pending', run_at: runAt, locked_until: null, updated_at: now, last_error: error })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Cancels the pending jobs of a subject (a scheduled message); answers how many were cancelled. */
+export async function cancelPendingJobs(db: Executor, subjectId: string, now: number): Promise<number> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ status: 'cancelled', updated_at: now })
+    .where('subject_id', '=', subjectId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Whether a delivery of this message was cancelled: its message row is gone, the cancelled job remains. Email
+ * deliveries name the email as their subject, so the payload's messageId is read too (only on this rare path).
+ */
+export async function wasDeliveryCancelled(
+  db: Executor,
+  engine: Engine,
+  kind: string,
+  locationId: string,
+  messageId: string,
+): Promise<boolean> {
+  const payloadMessageId =
+    engine === 'postgres'
+      ? sql<string>`(payload::jsonb ->> 'messageId')`
+      : sql<string>`json_extract(payload, '$.messageId')`;
+  const row = await db
+    .selectFrom('jobs')
+    .select('id')
+    .where('status', '=', 'cancelled')
+    .where('kind', '=', kind)
+    .where('location_id', '=', locationId)
+    .where((eb) => eb.or([eb('subject_id', '=', messageId), eb(payloadMessageId, '=', messageId)]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function nextRunAt(db: Executor): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.min('run_at').as('next'))
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
+}

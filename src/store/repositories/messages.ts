@@ -1,0 +1,139 @@
+// Messages of conversations: append, read, keyset-paged history and export.
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import type { Executor } from '../executor.js';
+import type { Database, MessagesTable } from '../schema.js';
+
+export type MessageRow = Omit<MessagesTable, 'seq'> & { seq: number };
+export type NewMessageRow = Omit<MessagesTable, 'seq'>;
+export type MessagePatch = Partial<Omit<MessagesTable, 'seq' | 'id' | 'location_id'>>;
+
+export async function insertMessage(db: Executor, row: NewMessageRow): Promise<MessageRow> {
+  return db.insertInto('messages').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findMessage(db: Executor, locationId: string, id: string): Promise<MessageRow | undefined> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('id', '=', id)
+    .where('location_id', '=', locationId)
+    .executeTakeFirst();
+}
+
+/** Re-reads a message holding its row lock until the transaction ends, for read-modify-write of its JSON fields. */
+export async function lockMessage(db: Executor, locationId: string, id: string): Promise<MessageRow | undefined> {
+  return db
+    .updateTable('messages')
+    .set((eb) => ({ date_updated: eb.ref('date_updated') }))
+    .where('id', '=', id)
+    .where('location_id', '=', locationId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function findMessageById(db: Executor, id: string): Promise<MessageRow | undefined> {
+  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findMessageByAltKey(db: Executor, locationId: string, altKey: string) {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('location_id', '=', locationId)
+    .where('alt_key', '=', altKey)
+    .executeTakeFirst();
+}
+
+export async function findThreadMessage(db: Executor, conversationId: string, threadId: string) {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('thread_id', '=', threadId)
+    .executeTakeFirst();
+}
+
+export async function updateMessage(db: Executor, id: string, patch: MessagePatch): Promise<void> {
+  await db.updateTable('messages').set(patch).where('id', '=', id).execute();
+}
+
+export async function deleteMessage(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('messages').where('id', '=', id).execute();
+}
+
+/** Newest first, strictly older than `beforeSeq`; one extra row tells whether another page exists. */
+export async function conversationMessages(
+  db: Executor,
+  conversationId: string,
+  options: { beforeSeq?: number; types?: number[]; limit: number },
+): Promise<{ rows: MessageRow[]; more: boolean }> {
+  let query = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
+  if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
+  if (options.types && options.types.length > 0) query = query.where('type', 'in', options.types);
+  const rows = await query
+    .orderBy('seq', 'desc')
+    .limit(options.limit + 1)
+    .execute();
+  return { rows: rows.slice(0, options.limit), more: rows.length > options.limit };
+}
+
+export interface ExportQuery {
+  locationId: string;
+  sortColumn: 'date_added' | 'date_updated';
+  order: 'asc' | 'desc';
+  conversationId?: string;
+  contactId?: string;
+  /** Only these channels; when absent, every channel but Email. */
+  channel?: string;
+  from?: number;
+  to?: number;
+  after?: { value: number; seq: number };
+  limit: number;
+}
+
+type EB = ExpressionBuilder<Database, 'messages'>;
+
+function exportFilters(eb: EB, query: ExportQuery): Expression<SqlBool>[] {
+  const conditions: Expression<SqlBool>[] = [eb('location_id', '=', query.locationId)];
+  conditions.push(query.channel ? eb('channel', '=', query.channel) : eb('channel', '!=', 'Email'));
+  if (query.conversationId) conditions.push(eb('conversation_id', '=', query.conversationId));
+  if (query.contactId) conditions.push(eb('contact_id', '=', query.contactId));
+  if (query.from !== undefined) conditions.push(eb(query.sortColumn, '>=', query.from));
+  if (query.to !== undefined) conditions.push(eb(query.sortColumn, '<=', query.to));
+  // Scheduled messages have not happened yet: they appear once sent.
+  conditions.push(eb('status', '!=', 'scheduled'));
+  return conditions;
+}
+
+/**
+ * One page of an export in (sort column, seq) order, strictly after `after`, plus the full match count. The keyset
+ * bound is written as a range on the sort column (`<=`) refined by the tiebreak, so the index seeks straight to
+ * the position and a page costs the same however deep it is.
+ */
+export async function exportMessages(db: Executor, query: ExportQuery) {
+  const column = query.sortColumn;
+  const after = query.after;
+  const beyond = query.order === 'desc' ? '<' : '>';
+  const reaches = query.order === 'desc' ? '<=' : '>=';
+  const rows = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where((eb) => {
+      const conditions = exportFilters(eb, query);
+      if (after) {
+        conditions.push(eb(column, reaches, after.value));
+        conditions.push(eb.or([eb(column, beyond, after.value), eb('seq', beyond, after.seq)]));
+      }
+      return eb.and(conditions);
+    })
+    .orderBy(column, query.order)
+    .orderBy('seq', query.order)
+    .limit(query.limit + 1)
+    .execute();
+  const total = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where((eb) => eb.and(exportFilters(eb, query)))
+    .executeTakeFirstOrThrow();
+  return { rows: rows.slice(0, query.limit), more: rows.length > query.limit, total: Number(total.n) };
+}

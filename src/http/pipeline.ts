@@ -100,7 +100,9 @@ export function registerPipeline(app: FastifyInstance, auth: AuthService) {
     const access = request.routeOptions.config.access;
     if (access?.kind !== 'location' || !request.auth) return;
     const locationId = requestedLocation(request, access);
-    if (typeof locationId === 'string' && locationId !== '' && locationId !== request.auth.locationId) {
+    // An empty locationId names no location at all: say so rather than answer for none.
+    if (locationId === '') throw new DomainError('VALIDATION_FAILED', ['locationId should not be empty']);
+    if (typeof locationId === 'string' && locationId !== request.auth.locationId) {
       throw new DomainError('LOCATION_FORBIDDEN', 'The token does not have access to this location.');
     }
   });

@@ -125,9 +125,12 @@ describe.each(ENGINES)('conversation search input on %s', (engine) => {
     }
   });
 
-  it('refuses a missing or foreign locationId', async () => {
+  it('refuses a missing, empty or foreign locationId', async () => {
     const missing = await location.api.get('conversations:search-conversation', '/conversations/search');
     expect(missing.status).toBe(422);
+    const empty = await search(location, { locationId: '' });
+    expect(empty.status).toBe(422);
+    expect(empty.body.message).toEqual(['locationId should not be empty']);
     const other = await createLocation(harness);
     const foreign = await search(location, { locationId: other.locationId });
     expect(foreign.status).toBe(403);

@@ -14,11 +14,13 @@ import { ReviewService } from './domain/messages/review-reply.js';
 import { ScheduleService } from './domain/messages/schedule.js';
 import { MessageService } from './domain/messages/service.js';
 import { MessageStatusService } from './domain/messages/status.js';
+import { EventLog } from './events/event-log.js';
 import { deliverMessageJob } from './jobs/deliver-message.js';
 import { JobRunner } from './jobs/runner.js';
 import type { Store } from './store/database.js';
 
 export interface Services {
+  events: EventLog;
   jobs: JobRunner;
   messages: MessageService;
   messageStatus: MessageStatusService;
@@ -36,23 +38,25 @@ export interface Services {
 }
 
 export function createServices(config: Config, store: Store, clock: Clock): Services {
+  const events = new EventLog(store, clock);
   const jobs = new JobRunner(store, clock, config.workerPollMs);
-  const deliverJob = deliverMessageJob(store, clock, createDeliveryRouter(store, clock));
+  const deliverJob = deliverMessageJob(store, events, clock, createDeliveryRouter(store, clock));
   jobs.register(deliverJob);
   return {
     jobs,
-    messages: new MessageService({ store, clock, jobs, deliverJob, emailDomain: config.emailDomain }),
-    messageStatus: new MessageStatusService({ store, clock }),
-    reviews: new ReviewService({ store, clock, jobs, deliverJob, emailDomain: config.emailDomain }),
+    events,
+    messages: new MessageService({ store, events, clock, jobs, deliverJob, emailDomain: config.emailDomain }),
+    messageStatus: new MessageStatusService({ events, clock }),
+    reviews: new ReviewService({ store, events, clock, jobs, deliverJob, emailDomain: config.emailDomain }),
     schedules: new ScheduleService({ store, clock, deliverKind: deliverJob.kind }),
     outbox: new DevOutboxService(store),
-    emails: new EmailService({ store, clock, deliverKind: deliverJob.kind }),
+    emails: new EmailService({ store, events, clock, deliverKind: deliverJob.kind }),
     messageReads: new MessageReadService(store),
     config,
     clock,
     auth: new AuthService(store, config.adminToken),
     locations: new LocationService(store, clock),
     contacts: new ContactService(store, clock),
-    conversations: new ConversationService(store, clock),
+    conversations: new ConversationService(store, events, clock),
   };
 }

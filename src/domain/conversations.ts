@@ -1,4 +1,6 @@
 // Conversation use cases: one conversation per contact per location, kept searchable and in step with its contact.
+import { emitConversationPatch } from '../events/conversation-changes.js';
+import { conversationSnapshot, type EventLog } from '../events/event-log.js';
 import type { Store } from '../store/database.js';
 import { isUniqueViolation } from '../store/driver-errors.js';
 import { type ContactRow, findContact, findContactsByIds } from '../store/repositories/contacts.js';
@@ -48,6 +50,7 @@ function conversationExists(conversationId: string): DomainError {
 export class ConversationService {
   constructor(
     private readonly store: Store,
+    private readonly events: EventLog,
     private readonly clock: Clock,
   ) {}
 
@@ -75,7 +78,7 @@ export class ConversationService {
   }
 
   async update(locationId: string, id: string, update: ConversationUpdate): Promise<ConversationRow> {
-    return this.store.db.transaction().execute(async (trx) => {
+    return this.events.transaction(async (trx, emit) => {
       const row = await findConversation(trx, locationId, id);
       if (!row) throw notFound('Conversation');
       const patch: ConversationPatch = { date_updated: this.clock.now() };
@@ -83,12 +86,13 @@ export class ConversationService {
       if (update.starred !== undefined) patch.starred = update.starred ? 1 : 0;
       if (update.feedback !== undefined) patch.feedback = update.feedback;
       await updateConversation(trx, locationId, id, patch);
+      emitConversationPatch(emit, locationId, id, patch);
       return { ...row, ...patch };
     });
   }
 
   async adminUpdate(locationId: string, id: string, update: ConversationAdminUpdate): Promise<ConversationRow> {
-    return this.store.db.transaction().execute(async (trx) => {
+    return this.events.transaction(async (trx, emit) => {
       const row = await findConversation(trx, locationId, id);
       if (!row) throw notFound('Conversation');
       const patch: ConversationPatch = { date_updated: this.clock.now() };
@@ -98,12 +102,19 @@ export class ConversationService {
       if (update.followers) await replaceMembers(trx, 'conversation_followers', row, update.followers);
       if (update.mentions) await replaceMembers(trx, 'conversation_mentions', row, update.mentions);
       if (update.scores) await replaceScores(trx, row, update.scores);
+      emitConversationPatch(emit, locationId, id, patch);
+      if (update.followers)
+        emit({ type: 'conversation.updated', locationId, conversationId: id, changes: ['followers'] });
       return { ...row, ...patch };
     });
   }
 
   async delete(locationId: string, id: string): Promise<void> {
-    if (!(await deleteConversation(this.store.db, locationId, id))) throw notFound('Conversation');
+    await this.events.transaction(async (trx, emit) => {
+      const row = await findConversation(trx, locationId, id);
+      if (!row || !(await deleteConversation(trx, locationId, id))) throw notFound('Conversation');
+      emit({ type: 'conversation.deleted', locationId, conversation: conversationSnapshot(row) });
+    });
   }
 
   /** A page of matches with what the search items show beside each: contact, followers, mentions. */

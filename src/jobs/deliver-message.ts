@@ -1,16 +1,20 @@
 // Job kind "message.deliver": hands an outbound message (or one email of a thread) to its delivery adapter
 // when it is due, moving its status pending → sent → delivered | failed. Re-running a finished job does nothing.
+
 import type { DeliveryRouter } from '../delivery/index.js';
 import type { OutboundDelivery } from '../delivery/port.js';
 import type { Clock } from '../domain/clock.js';
 import { messageTypeName } from '../domain/message-types.js';
 import { summaryPatch, textOf } from '../domain/messages/summary.js';
+import { emitConversationPatch } from '../events/conversation-changes.js';
+import type { EventLog } from '../events/event-log.js';
+import type { Emit, EventIntent } from '../events/types.js';
 import type { Store } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
 import { findContact } from '../store/repositories/contacts.js';
 import { lockConversation, updateConversation } from '../store/repositories/conversations.js';
 import { type EmailRow, emailsOfMessage, findEmailById, updateEmail } from '../store/repositories/emails.js';
-import { findMessageById, type MessageRow, updateMessage } from '../store/repositories/messages.js';
+import { findMessageById, lockMessage, type MessageRow, updateMessage } from '../store/repositories/messages.js';
 import { exponentialBackoff, type JobKind } from './runner.js';
 
 export interface DeliverMessagePayload {
@@ -41,8 +45,12 @@ async function setStatus(
  * conversation's latest. Re-read inside the transaction, so a message cancelled meanwhile is not sent;
  * answers the rows as they now stand, or null when there is nothing left to send.
  */
-async function markSending(db: Executor, payload: DeliverMessagePayload, now: number) {
-  const message = await findMessageById(db, payload.messageId);
+async function markSending(db: Executor, emit: Emit, payload: DeliverMessagePayload, now: number) {
+  const unlocked = await findMessageById(db, payload.messageId);
+  if (!unlocked) return null;
+  // Rows are locked in the order every writer takes: conversation, message, email (then the event log).
+  const conversation = await lockConversation(db, unlocked.location_id, unlocked.conversation_id);
+  const message = await lockMessage(db, unlocked.location_id, unlocked.id);
   const email = payload.emailId ? await findEmailById(db, payload.emailId) : undefined;
   if (!message || (payload.emailId && !email) || (email ?? message).status !== 'scheduled') return null;
   // A reply scheduled into an existing thread moves the thread's text, not its creation date.
@@ -56,7 +64,6 @@ async function markSending(db: Executor, payload: DeliverMessagePayload, now: nu
   });
   if (email)
     await updateEmail(db, email.id, { status: 'pending', date_added: now, date_updated: now, scheduled_at: null });
-  const conversation = await lockConversation(db, message.location_id, message.conversation_id);
   const contact = conversation && (await findContact(db, message.location_id, conversation.contact_id));
   if (conversation && contact) {
     const patch = summaryPatch(
@@ -73,7 +80,9 @@ async function markSending(db: Executor, payload: DeliverMessagePayload, now: nu
       now,
     );
     await updateConversation(db, message.location_id, conversation.id, patch);
+    emitConversationPatch(emit, message.location_id, conversation.id, patch);
   }
+  emit(statusEvent(message, email));
   const sending = await findMessageById(db, message.id);
   return sending ? { message: sending, email: email ? await findEmailById(db, email.id) : undefined } : null;
 }
@@ -120,7 +129,21 @@ async function outboundDelivery(
   return delivery;
 }
 
-export function deliverMessageJob(store: Store, clock: Clock, router: DeliveryRouter): JobKind<DeliverMessagePayload> {
+function statusEvent(message: MessageRow, email: EmailRow | undefined): EventIntent {
+  return {
+    type: 'message.updated',
+    locationId: message.location_id,
+    messageId: message.id,
+    ...(email ? { emailId: email.id } : {}),
+  };
+}
+
+export function deliverMessageJob(
+  store: Store,
+  events: EventLog,
+  clock: Clock,
+  router: DeliveryRouter,
+): JobKind<DeliverMessagePayload> {
   const load = async (payload: DeliverMessagePayload) => {
     const message = await findMessageById(store.db, payload.messageId);
     const email = payload.emailId ? await findEmailById(store.db, payload.emailId) : undefined;
@@ -136,22 +159,26 @@ export function deliverMessageJob(store: Store, clock: Clock, router: DeliveryRo
       if (!message || (payload.emailId && !email)) return;
       if (!UNSENT.has((email ?? message).status)) return;
       if ((email ?? message).status === 'scheduled') {
-        const sending = await store.db.transaction().execute((trx) => markSending(trx, payload, clock.now()));
+        const sending = await events.transaction((trx, emit) => markSending(trx, emit, payload, clock.now()));
         if (!sending) return;
         ({ message, email } = sending);
       }
       const delivery = await outboundDelivery(store.db, message, email);
       const result = await router.adapterFor(delivery).deliver(delivery);
-      await store.db.transaction().execute(async (trx) => {
+      await events.transaction(async (trx, emit) => {
         if (result.status === 'failed') await setStatus(trx, message, email, 'failed', clock.now(), result.error);
         else await setStatus(trx, message, email, result.status, clock.now());
+        emit(statusEvent(message, email));
       });
     },
     async onDead(payload, _job, error) {
       const { message, email } = await load(payload);
       if (!message) return;
       const failure = { code: 'DELIVERY_FAILED', type: 'delivery', message: error };
-      await setStatus(store.db, message, email, 'failed', clock.now(), failure);
+      await events.transaction(async (trx, emit) => {
+        await setStatus(trx, message, email, 'failed', clock.now(), failure);
+        emit(statusEvent(message, email));
+      });
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Engine } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_messages.js';
 import * as m0003 from './migrations/0003_reviews.js';
+import * as m0004 from './migrations/0004_events.js';
 import type { Database } from './schema.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0001_foundation': m0001,
   '0002_messages': m0002,
   '0003_reviews': m0003,
+  '0004_events': m0004,
 };
 
 class StaticProvider implements MigrationProvider {

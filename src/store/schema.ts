@@ -7,6 +7,17 @@ export interface LocationsTable {
   name: string;
   company_id: string | null;
   created_at: number;
+  /** The sequence number of the location's latest domain event. */
+  event_seq: Generated<number>;
+}
+
+export interface DomainEventsTable {
+  location_id: string;
+  seq: number;
+  id: string;
+  type: string;
+  payload: string;
+  created_at: number;
 }
 
 export interface ApiTokensTable {
@@ -106,6 +117,7 @@ export interface Database {
   conversation_scores: ConversationScoresTable;
   conversation_reviews: ConversationReviewsTable;
   messages: MessagesTable;
+  domain_events: DomainEventsTable;
   emails: EmailsTable;
   jobs: JobsTable;
   dev_outbox: DevOutboxTable;

@@ -130,7 +130,7 @@ describe.each(ENGINES)('conversation search input on %s', (engine) => {
     expect(missing.status).toBe(422);
     const empty = await search(location, { locationId: '' });
     expect(empty.status).toBe(422);
-    expect(empty.body.message).toEqual(['locationId should not be empty']);
+    expect((empty.body as unknown as { message: string[] }).message).toEqual(['locationId should not be empty']);
     const other = await createLocation(harness);
     const foreign = await search(location, { locationId: other.locationId });
     expect(foreign.status).toBe(403);

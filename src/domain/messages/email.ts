@@ -1,5 +1,6 @@
 // Operations on one email of a thread: read it, take a custom provider's status report, cancel its schedule.
 // Each write runs in one transaction that first takes the email row's lock, so concurrent reports add up.
+import type { EventLog } from '../../events/event-log.js';
 import type { Store } from '../../store/database.js';
 import type { Executor } from '../../store/executor.js';
 import {
@@ -10,7 +11,7 @@ import {
   updateEmail,
 } from '../../store/repositories/emails.js';
 import { cancelPendingJobs, wasDeliveryCancelled } from '../../store/repositories/jobs.js';
-import { deleteMessage, updateMessage } from '../../store/repositories/messages.js';
+import { deleteMessage, lockMessage, updateMessage } from '../../store/repositories/messages.js';
 import type { Clock } from '../clock.js';
 import {
   applyEventReport,
@@ -25,6 +26,7 @@ import { textOf } from './summary.js';
 
 export interface EmailServiceDeps {
   store: Store;
+  events: EventLog;
   clock: Clock;
   /** The job kind that delivers emails: a cancelled job of it remembers a cancelled schedule. */
   deliverKind: string;
@@ -59,7 +61,9 @@ function forbidden(message: string): DomainError {
  * Re-reads the email after a no-op write on its row: on PostgreSQL the write takes the row lock until commit, so
  * what the caller merges into is the latest committed state (SQLite runs one write transaction at a time anyway).
  */
+/** Locks an email for update: its thread message first, then the email, the order every writer takes. */
 async function lockEmail(db: Executor, email: EmailRow, now: number): Promise<EmailRow> {
+  await lockMessage(db, email.location_id, email.message_id);
   await updateEmail(db, email.id, { date_updated: now });
   const locked = await findEmail(db, email.location_id, email.id);
   if (!locked) throw notFound('Email message');
@@ -88,8 +92,8 @@ export class EmailService {
 
   /** A custom provider reports what became of an email it sent (spec: update-email-message-status). */
   async updateStatus(locationId: string, id: string, report: EmailStatusReport): Promise<EmailStatusResult> {
-    const { store, clock } = this.deps;
-    await store.db.transaction().execute(async (db) => {
+    const { events, clock } = this.deps;
+    await events.transaction(async (db, emit) => {
       const found = await findEmail(db, locationId, id);
       if (!found) throw notFound('Email message');
       if (!found.conversation_provider_id) {
@@ -130,6 +134,7 @@ export class EmailService {
       if (latest?.id === email.id) {
         await updateMessage(db, email.message_id, { status: report.status, date_updated: now });
       }
+      emit({ type: 'message.updated', locationId, messageId: email.message_id, emailId: email.id });
     });
     return { success: true, message: 'Updated email message successfully' };
   }

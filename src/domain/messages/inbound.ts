@@ -1,5 +1,8 @@
 // Recording messages that happened elsewhere: inbound messages of every channel (POST .../messages/inbound)
 // and external outbound call logs (POST .../messages/outbound). A provider's altId makes a repeat idempotent.
+
+import { emitConversationPatch } from '../../events/conversation-changes.js';
+import type { Emit } from '../../events/types.js';
 import type { Executor } from '../../store/executor.js';
 import { updateConversation } from '../../store/repositories/conversations.js';
 import { findEmail, insertEmail, nextEmailTime } from '../../store/repositories/emails.js';
@@ -52,6 +55,7 @@ export interface ProcessContext {
   locationId: string;
   now: number;
   emailDomain: string;
+  emit: Emit;
 }
 
 function when(date: string | undefined, now: number): number {
@@ -186,6 +190,13 @@ export async function processMessage(ctx: ProcessContext, input: ProcessInput): 
   }
   const patch = summaryPatch(conversation, contact, { type, direction, body, source: 'api', providerId, at }, ctx.now);
   await updateConversation(ctx.db, ctx.locationId, conversation.id, patch);
+  emitConversationPatch(ctx.emit, ctx.locationId, conversation.id, patch);
+  ctx.emit({
+    type: 'message.created',
+    locationId: ctx.locationId,
+    messageId: message.id,
+    ...(emailId ? { emailId } : {}),
+  });
   return resultOf(message, emailId);
 }
 

@@ -1,6 +1,9 @@
 // Review conversations: an operator attaches a customer review to a conversation (admin API), which makes it a
 // review conversation (type 4); POST /conversations/messages/review-reply answers the review with an outbound
 // TYPE_REVIEW message, handed to delivery like any send.
+
+import { emitConversationPatch } from '../../events/conversation-changes.js';
+import type { EventLog } from '../../events/event-log.js';
 import type { DeliverMessagePayload } from '../../jobs/deliver-message.js';
 import type { JobKind, JobRunner } from '../../jobs/runner.js';
 import type { Store } from '../../store/database.js';
@@ -70,12 +73,10 @@ export async function replyToReview(ctx: SendContext, input: ReviewReplyInput): 
     providerId: null,
     at: ctx.now,
   };
-  await updateConversation(
-    ctx.db,
-    ctx.locationId,
-    conversation.id,
-    summaryPatch(conversation, contact, summary, ctx.now),
-  );
+  const patch = summaryPatch(conversation, contact, summary, ctx.now);
+  await updateConversation(ctx.db, ctx.locationId, conversation.id, patch);
+  emitConversationPatch(ctx.emit, ctx.locationId, conversation.id, patch);
+  ctx.emit({ type: 'message.created', locationId: ctx.locationId, messageId: message.id });
   await ctx.scheduleDelivery(ctx.db, { messageId: message.id }, ctx.now);
   return {
     conversationId: conversation.id,
@@ -88,6 +89,7 @@ export async function replyToReview(ctx: SendContext, input: ReviewReplyInput): 
 
 export interface ReviewServiceDeps {
   store: Store;
+  events: EventLog;
   clock: Clock;
   jobs: JobRunner;
   deliverJob: JobKind<DeliverMessagePayload>;
@@ -138,14 +140,15 @@ export class ReviewService {
   }
 
   async reply(locationId: string, input: ReviewReplyInput): Promise<SendResult> {
-    const { store, clock, jobs, deliverJob, emailDomain } = this.deps;
-    const result = await store.db.transaction().execute((db) =>
+    const { events, clock, jobs, deliverJob, emailDomain } = this.deps;
+    const result = await events.transaction((db, emit) =>
       replyToReview(
         {
           db,
           locationId,
           now: clock.now(),
           emailDomain,
+          emit,
           scheduleDelivery: async (trx, payload, runAt) => {
             await jobs.enqueue(trx, deliverJob, payload, { locationId, subjectId: payload.messageId, runAt });
           },

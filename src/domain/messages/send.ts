@@ -1,5 +1,8 @@
 // Sending a message (POST /conversations/messages): per-channel validation, the contact's conversation,
 // email threading, scheduling, and the delivery job, all in one transaction.
+
+import { emitConversationPatch } from '../../events/conversation-changes.js';
+import type { Emit } from '../../events/types.js';
 import type { Executor } from '../../store/executor.js';
 import type { ContactRow } from '../../store/repositories/contacts.js';
 import { addMembers, type ConversationRow, updateConversation } from '../../store/repositories/conversations.js';
@@ -49,6 +52,7 @@ export interface SendContext {
   locationId: string;
   now: number;
   emailDomain: string;
+  emit: Emit;
   /** Enqueues the delivery of a message (or one email of a thread) at `runAt`. */
   scheduleDelivery(db: Executor, delivery: { messageId: string; emailId?: string }, runAt: number): Promise<void>;
 }
@@ -272,9 +276,16 @@ export async function sendMessage(ctx: SendContext, input: SendInput): Promise<S
       ctx.now,
     );
     await updateConversation(ctx.db, ctx.locationId, conversation.id, patch);
+    emitConversationPatch(ctx.emit, ctx.locationId, conversation.id, patch);
   } else {
     await updateConversation(ctx.db, ctx.locationId, conversation.id, { date_updated: ctx.now });
   }
+  ctx.emit({
+    type: 'message.created',
+    locationId: ctx.locationId,
+    messageId: message.id,
+    ...(email ? { emailId: email.id } : {}),
+  });
   if (!isComment) {
     await ctx.scheduleDelivery(
       ctx.db,

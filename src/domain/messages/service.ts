@@ -1,6 +1,7 @@
 // Message use cases as the routes call them: each runs in one transaction with its side effects (delivery
 // jobs), and wakes the job runner once committed.
 
+import type { EventLog } from '../../events/event-log.js';
 import type { DeliverMessagePayload } from '../../jobs/deliver-message.js';
 import type { JobKind, JobRunner } from '../../jobs/runner.js';
 import type { Store } from '../../store/database.js';
@@ -19,6 +20,7 @@ import { type SendContext, type SendInput, type SendResult, sendMessage } from '
 
 export interface MessageServiceDeps {
   store: Store;
+  events: EventLog;
   clock: Clock;
   jobs: JobRunner;
   deliverJob: JobKind<DeliverMessagePayload>;
@@ -29,7 +31,7 @@ export class MessageService {
   constructor(private readonly deps: MessageServiceDeps) {}
 
   async send(locationId: string, input: SendInput, idempotencyKey?: string): Promise<SendResult> {
-    const { store, clock, jobs, deliverJob, emailDomain } = this.deps;
+    const { store, events, clock, jobs, deliverJob, emailDomain } = this.deps;
     const hash = idempotencyKey ? requestHash(input) : '';
     const replay = async () => {
       const stored = idempotencyKey && (await findIdempotencyKey(store.db, locationId, idempotencyKey));
@@ -38,7 +40,7 @@ export class MessageService {
       return JSON.parse(stored.response) as SendResult;
     };
     try {
-      const result = await store.db.transaction().execute(async (db) => {
+      const result = await events.transaction(async (db, emit) => {
         if (idempotencyKey) {
           const stored = await findIdempotencyKey(db, locationId, idempotencyKey);
           if (stored) {
@@ -52,6 +54,7 @@ export class MessageService {
           locationId,
           now,
           emailDomain,
+          emit,
           scheduleDelivery: async (trx, payload, runAt) => {
             await jobs.enqueue(trx, deliverJob, payload, {
               locationId,
@@ -97,13 +100,14 @@ export class MessageService {
     locationId: string,
     run: (ctx: Parameters<typeof processMessage>[0]) => Promise<ProcessResult>,
   ): Promise<ProcessResult> {
-    const { store, clock, emailDomain } = this.deps;
+    const { events, clock, emailDomain } = this.deps;
+    const attempt = () =>
+      events.transaction((db, emit) => run({ db, locationId, now: clock.now(), emailDomain, emit }));
     try {
-      return await store.db.transaction().execute((db) => run({ db, locationId, now: clock.now(), emailDomain }));
+      return await attempt();
     } catch (error) {
       // The same altId raced in twice: the unique index kept one; answer it.
-      if (isUniqueViolation(error))
-        return store.db.transaction().execute((db) => run({ db, locationId, now: clock.now(), emailDomain }));
+      if (isUniqueViolation(error)) return attempt();
       throw error;
     }
   }

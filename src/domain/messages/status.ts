@@ -1,6 +1,7 @@
 // What a conversation provider reports about a message it was handed (BEHAVIOUR.md §5): its delivery status
 // (PUT .../messages/{id}/status, per email and per recipient for email threads), and the recording or files of
 // an external call (PUT .../messages/{id}/attachments).
+import type { EventLog } from '../../events/event-log.js';
 import type { Store } from '../../store/database.js';
 import type { Executor } from '../../store/executor.js';
 import { type EmailRow, emailsOfMessage, findEmail, updateEmail } from '../../store/repositories/emails.js';
@@ -145,17 +146,24 @@ export async function replaceCallAttachments(
 }
 
 export class MessageStatusService {
-  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+  constructor(private readonly deps: { events: EventLog; clock: Clock }) {}
 
   async updateStatus(locationId: string, messageId: string, input: StatusUpdateInput): Promise<StatusUpdateResult> {
-    const { store, clock } = this.deps;
-    return store.db.transaction().execute((db) => updateMessageStatus(db, locationId, messageId, input, clock.now()));
+    const { events, clock } = this.deps;
+    return events.transaction(async (db, emit) => {
+      const result = await updateMessageStatus(db, locationId, messageId, input, clock.now());
+      const emailId = result.emailMessageId;
+      emit({ type: 'message.updated', locationId, messageId: result.messageId, ...(emailId ? { emailId } : {}) });
+      return result;
+    });
   }
 
   async replaceAttachments(locationId: string, messageId: string, attachments: string[]) {
-    const { store, clock } = this.deps;
-    return store.db
-      .transaction()
-      .execute((db) => replaceCallAttachments(db, locationId, messageId, attachments, clock.now()));
+    const { events, clock } = this.deps;
+    return events.transaction(async (db, emit) => {
+      const result = await replaceCallAttachments(db, locationId, messageId, attachments, clock.now());
+      emit({ type: 'message.updated', locationId, messageId: result.messageId });
+      return result;
+    });
   }
 }

@@ -2,18 +2,19 @@
 import type { Executor } from '../executor.js';
 import type { LocationsTable } from '../schema.js';
 
-export type LocationRow = LocationsTable;
+export type LocationRow = Omit<LocationsTable, 'event_seq'>;
+const COLUMNS = ['id', 'name', 'company_id', 'created_at'] as const;
 
 export async function insertLocation(db: Executor, row: LocationRow): Promise<void> {
   await db.insertInto('locations').values(row).execute();
 }
 
 export async function findLocation(db: Executor, id: string): Promise<LocationRow | undefined> {
-  return db.selectFrom('locations').selectAll().where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('locations').select(COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
 export async function listLocations(db: Executor): Promise<LocationRow[]> {
-  return db.selectFrom('locations').selectAll().orderBy('created_at').orderBy('id').execute();
+  return db.selectFrom('locations').select(COLUMNS).orderBy('created_at').orderBy('id').execute();
 }
 
 export async function countLocations(db: Executor): Promise<number> {

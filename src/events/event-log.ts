@@ -1,0 +1,151 @@
+// Records domain events in the transaction of the change that caused them (so an event never describes a
+// rolled-back write, and a committed write never loses its event), hands them to the in-transaction sinks,
+// and tells the notifiers once the transaction has committed.
+import type { Transaction } from 'kysely';
+import type { Clock } from '../domain/clock.js';
+import { newId } from '../domain/ids.js';
+import { presentEmail } from '../presenters/emails.js';
+import { presentMessage } from '../presenters/messages.js';
+import type { Store } from '../store/database.js';
+import type { Executor } from '../store/executor.js';
+import { type ConversationRow, findConversation } from '../store/repositories/conversations.js';
+import { emailIdsByMessage, findEmailById } from '../store/repositories/emails.js';
+import { insertEvents, reserveEventSeqs } from '../store/repositories/events.js';
+import { findMessageById } from '../store/repositories/messages.js';
+import type { Database } from '../store/schema.js';
+import type {
+  ConversationSnapshot,
+  DomainEvent,
+  Emit,
+  EventIntent,
+  EventNotifier,
+  EventPayload,
+  EventSink,
+} from './types.js';
+
+export function conversationSnapshot(row: ConversationRow): ConversationSnapshot {
+  return {
+    id: row.id,
+    contactId: row.contact_id,
+    locationId: row.location_id,
+    unreadCount: row.unread_count,
+    inbox: row.inbox === 1,
+    starred: row.starred === 1,
+    deleted: false,
+    assignedTo: row.assigned_to,
+    lastMessageBody: row.last_message_body,
+    lastMessageType: row.last_message_type,
+    lastMessageDate: row.last_message_at,
+  };
+}
+
+function keyOf(intent: EventIntent): string {
+  switch (intent.type) {
+    case 'message.created':
+    case 'message.updated':
+      return `message:${intent.messageId}:${intent.emailId ?? ''}`;
+    default:
+      return `conversation:${intent.type === 'conversation.deleted' ? intent.conversation.id : intent.conversationId}`;
+  }
+}
+
+/** One event per subject and unit of work: a creation absorbs later updates, conversation changes merge. */
+export function coalesce(intents: EventIntent[]): EventIntent[] {
+  const byKey = new Map<string, EventIntent>();
+  for (const intent of intents) {
+    const key = keyOf(intent);
+    const earlier = byKey.get(key);
+    if (!earlier || intent.type === 'conversation.deleted') {
+      byKey.set(key, intent);
+    } else if (earlier.type === 'conversation.updated' && intent.type === 'conversation.updated') {
+      byKey.set(key, { ...earlier, changes: [...new Set([...earlier.changes, ...intent.changes])] });
+    }
+  }
+  return [...byKey.values()];
+}
+
+async function payloadOf(db: Executor, intent: EventIntent): Promise<EventPayload | null> {
+  if (intent.type === 'conversation.deleted') return { conversation: { ...intent.conversation, deleted: true } };
+  if (intent.type === 'conversation.updated') {
+    const row = await findConversation(db, intent.locationId, intent.conversationId);
+    return row ? { conversation: conversationSnapshot(row), changes: intent.changes } : null;
+  }
+  const message = await findMessageById(db, intent.messageId);
+  const conversation = message && (await findConversation(db, message.location_id, message.conversation_id));
+  if (!message || !conversation) return null;
+  const emailIds = (await emailIdsByMessage(db, [message.id])).get(message.id) ?? [];
+  const payload: EventPayload = {
+    conversation: conversationSnapshot(conversation),
+    message: presentMessage(message, emailIds),
+  };
+  if (intent.emailId) {
+    const email = await findEmailById(db, intent.emailId);
+    if (email) payload.email = presentEmail(email) as unknown as Record<string, unknown>;
+  }
+  return payload;
+}
+
+export class EventLog {
+  private readonly sinks: EventSink[] = [];
+  private readonly notifiers: EventNotifier[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  addSink(sink: EventSink): void {
+    this.sinks.push(sink);
+  }
+
+  addNotifier(notifier: EventNotifier): void {
+    this.notifiers.push(notifier);
+  }
+
+  /**
+   * Runs `work` in one transaction; what it emits is recorded in that transaction and announced after commit.
+   * Use it for every write that others may want to hear about.
+   */
+  async transaction<T>(work: (db: Transaction<Database>, emit: Emit) => Promise<T>): Promise<T> {
+    let recorded: DomainEvent[] = [];
+    const result = await this.store.db.transaction().execute(async (trx) => {
+      const intents: EventIntent[] = [];
+      const value = await work(trx, (intent) => intents.push(intent));
+      recorded = await this.record(trx, intents);
+      return value;
+    });
+    if (recorded.length > 0) for (const notifier of this.notifiers) notifier.committed(recorded);
+    return result;
+  }
+
+  private async record(db: Executor, intents: EventIntent[]): Promise<DomainEvent[]> {
+    const resolved: { intent: EventIntent; payload: EventPayload }[] = [];
+    for (const intent of coalesce(intents)) {
+      const payload = await payloadOf(db, intent);
+      if (payload) resolved.push({ intent, payload });
+    }
+    if (resolved.length === 0) return [];
+    const now = this.clock.now();
+    const events: DomainEvent[] = [];
+    for (const locationId of new Set(resolved.map((r) => r.intent.locationId))) {
+      const ofLocation = resolved.filter((r) => r.intent.locationId === locationId);
+      const first = await reserveEventSeqs(db, locationId, ofLocation.length);
+      ofLocation.forEach(({ intent, payload }, index) => {
+        events.push({ id: newId(), locationId, seq: first + index, type: intent.type, createdAt: now, payload });
+      });
+    }
+    await insertEvents(
+      db,
+      events.map((e) => ({
+        location_id: e.locationId,
+        seq: e.seq,
+        id: e.id,
+        type: e.type,
+        payload: JSON.stringify(e.payload),
+        created_at: e.createdAt,
+      })),
+    );
+    for (const sink of this.sinks) await sink.onEvents(db, events);
+    return events;
+  }
+}

@@ -1,0 +1,40 @@
+// The domain event log: appended with gap-free per-location sequence numbers, read back by sequence.
+import type { Executor } from '../executor.js';
+import type { DomainEventsTable } from '../schema.js';
+
+export type EventRow = DomainEventsTable;
+
+/**
+ * Reserves `count` sequence numbers of a location, answering the first. The row update also serialises the
+ * location's writers, so numbers are handed out in commit order.
+ */
+export async function reserveEventSeqs(db: Executor, locationId: string, count: number): Promise<number> {
+  const row = await db
+    .updateTable('locations')
+    .set((eb) => ({ event_seq: eb('event_seq', '+', count) }))
+    .where('id', '=', locationId)
+    .returning('event_seq')
+    .executeTakeFirstOrThrow();
+  return Number(row.event_seq) - count + 1;
+}
+
+export async function insertEvents(db: Executor, rows: EventRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('domain_events').values(rows).execute();
+}
+
+/** A location's events after `afterSeq`, oldest first. */
+export async function eventsAfter(db: Executor, locationId: string, afterSeq: number, limit: number) {
+  return db
+    .selectFrom('domain_events')
+    .selectAll()
+    .where('location_id', '=', locationId)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}
+
+export async function deleteEventsBefore(db: Executor, createdBefore: number): Promise<number> {
+  const result = await db.deleteFrom('domain_events').where('created_at', '<', createdBefore).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,122 @@
+// The domain event log: every change is recorded in its own transaction, numbered per location without gaps.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClock } from '../helpers/clock.js';
+import { ENGINES } from '../helpers/engines.js';
+import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+import { specErrors } from '../helpers/spec-validator.js';
+
+describe.each(ENGINES)('domain events on %s', (engine) => {
+  let harness: Harness;
+  const clock = new TestClock();
+
+  beforeAll(async () => {
+    harness = await startHarness(engine, { clock, env: { WORKER_ENABLED: 'false' } });
+  });
+  afterAll(() => harness?.close());
+
+  async function eventsOf(location: TestLocation) {
+    const rows = await harness.server.store.db
+      .selectFrom('domain_events')
+      .selectAll()
+      .where('location_id', '=', location.locationId)
+      .orderBy('seq')
+      .execute();
+    return rows.map((row) => ({ seq: Number(row.seq), type: row.type, payload: JSON.parse(row.payload) }));
+  }
+
+  it('records sends, deliveries, inbound messages and conversation changes in order', async () => {
+    const location = await createLocation(harness);
+    const contact = await createContact(location, { phone: '+15550001111' });
+    const sent = await location.api.post('conversations:send-a-new-message', '/conversations/messages', {
+      type: 'SMS',
+      contactId: contact.id,
+      message: 'Hello',
+    });
+    await harness.server.services.jobs.runDue();
+    await location.api.post('conversations:add-an-inbound-message', '/conversations/messages/inbound', {
+      type: 'SMS',
+      contactId: contact.id,
+      message: 'Hi back',
+    });
+    await location.api.put('conversations:update-conversation', `/conversations/${sent.body.conversationId}`, {
+      locationId: location.locationId,
+      unreadCount: 0,
+      starred: true,
+    });
+    await location.api.delete('conversations:delete-conversation', `/conversations/${sent.body.conversationId}`);
+
+    const events = await eventsOf(location);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, index) => index + 1));
+    expect(events.map((e) => e.type)).toEqual([
+      'conversation.updated', // the send's summary
+      'message.created',
+      'message.updated', // delivered by the dev outbox
+      'conversation.updated', // the inbound message's summary and unread count
+      'message.created',
+      'conversation.updated', // PUT: unread reset, starred
+      'conversation.deleted',
+    ]);
+    const created = events[1]?.payload;
+    expect(created.message).toMatchObject({ id: sent.body.messageId, direction: 'outbound', body: 'Hello' });
+    expect(
+      specErrors('conversations', 'get-message', 200, { message: created.message, traceId: crypto.randomUUID() }),
+    ).toEqual([]);
+    expect(events[2]?.payload.message.status).toBe('delivered');
+    expect(events[3]?.payload).toMatchObject({
+      changes: expect.arrayContaining(['lastMessage', 'unreadCount']),
+      conversation: { unreadCount: 1 },
+    });
+    expect(events[5]?.payload).toMatchObject({ changes: ['unreadCount', 'starred'], conversation: { starred: true } });
+    expect(events[6]?.payload.conversation).toMatchObject({ id: sent.body.conversationId, deleted: true });
+  });
+
+  it('records nothing for a write that fails, and numbers concurrent writes without gaps or repeats', async () => {
+    const location = await createLocation(harness);
+    const contact = await createContact(location, { phone: '+15550002222', email: null });
+    const refused = await location.api.post('conversations:send-a-new-message', '/conversations/messages', {
+      type: 'Email',
+      contactId: contact.id,
+      html: '<p>no email address on this contact</p>',
+    });
+    expect(refused.status).toBe(400);
+    expect(await eventsOf(location)).toEqual([]);
+
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        location.api.post('conversations:add-an-inbound-message', '/conversations/messages/inbound', {
+          type: 'SMS',
+          contactId: contact.id,
+          message: `burst ${i}`,
+        }),
+      ),
+    );
+    const events = await eventsOf(location);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, index) => index + 1));
+    expect(events.filter((e) => e.type === 'message.created')).toHaveLength(20);
+  });
+
+  it('never deadlocks when deliveries and provider reports touch the same emails at once', async () => {
+    const location = await createLocation(harness);
+    const emails: string[] = [];
+    for (let i = 0; i < 12; i += 1) {
+      const contact = await createContact(location);
+      const sent = await location.api.post('conversations:send-a-new-message', '/conversations/messages', {
+        type: 'Email',
+        contactId: contact.id,
+        html: `<p>Mail ${i}</p>`,
+        conversationProviderId: 'a1b2c3d4e5f6a1b2c3d4e5f6',
+      });
+      emails.push(sent.body.emailMessageId);
+    }
+    const reports = emails.map((id) =>
+      location.api.put('conversations:update-email-message-status', `/conversations/messages/email/${id}/status`, {
+        status: 'delivered',
+        events: { delivered: 1 },
+      }),
+    );
+    const [ran, ...answers] = await Promise.all([harness.server.services.jobs.runDue(), ...reports]);
+    expect(ran).toBe(12);
+    expect(answers.map((answer) => answer.status)).toEqual(emails.map(() => 200));
+  });
+});

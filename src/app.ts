@@ -1,11 +1,14 @@
 // createApp(deps): the Fastify instance with the request pipeline, the one error mapping and every route.
-import Fastify, { type FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { errorBody, handleError, handleFrameworkError } from './http/errors.js';
+import { serializeRequest } from './http/logging.js';
 import { registerPipeline } from './http/pipeline.js';
 import { validatorCompiler } from './http/validators.js';
 import { allRoutes } from './routes/index.js';
+import type { Route } from './routes/route.js';
 import { createServices, type Services } from './services.js';
 import type { Store } from './store/database.js';
 
@@ -36,7 +39,7 @@ function acceptEmptyJsonBodies(server: FastifyInstance) {
 export function createApp({ config, store, clock = systemClock }: AppDeps): App {
   const services = createServices(config, store, clock);
   const server = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, serializers: { req: serializeRequest } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors: handleFrameworkError,
   });
@@ -44,19 +47,43 @@ export function createApp({ config, store, clock = systemClock }: AppDeps): App 
   acceptEmptyJsonBodies(server);
 
   registerPipeline(server, services.auth);
+  // Realtime: the bus starts with the server; open streams end before it closes (they would hold it open).
+  server.addHook('onReady', async () => services.realtime.start(server.log));
+  server.addHook('preClose', async () => services.realtime.closeStreams());
+  server.addHook('onClose', async () => services.realtime.close());
   server.setErrorHandler(handleError);
   server.setNotFoundHandler((request, reply) => {
     reply.code(404).send(errorBody(404, `Cannot ${request.method} ${request.url.split('?')[0]}`));
   });
 
-  for (const route of allRoutes(services)) {
-    server.route({
+  const routes = allRoutes(services);
+  const add = (scope: FastifyInstance, route: Route) =>
+    scope.route({
       method: route.method,
       url: route.url,
       config: { access: route.access },
       ...(route.schema ? { schema: route.schema } : {}),
       handler: route.handler,
     });
-  }
+  for (const route of routes) if (!route.accepts) add(server, route);
+  // Routes taking files get their body parsers in scopes of their own: every other route keeps refusing them.
+  // A file refused before all of it arrived (too large, wrong type) is answered at once, and the connection then
+  // closes: the rest of the body is never read, so the connection could not carry another request.
+  const closeIfUnread = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.raw.complete) reply.header('connection', 'close');
+  };
+  server.register(async (scope) => {
+    scope.addHook('onSend', closeIfUnread);
+    // Files are streamed by the handler (request.parts()), never buffered; limits are set per request.
+    await scope.register(multipart);
+    for (const route of routes) if (route.accepts === 'multipart') add(scope, route);
+  });
+  server.register(async (scope) => {
+    scope.addHook('onSend', closeIfUnread);
+    scope.removeAllContentTypeParsers();
+    // Nothing parsed: the handler streams request.raw itself.
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    for (const route of routes) if (route.accepts === 'raw') add(scope, route);
+  });
   return { server, services };
 }

@@ -1,4 +1,5 @@
-// First start on an empty database: a demo location, a token with every scope, and the admin token.
+// First start on an empty database: a demo location (with a live chat widget), a token with every scope, and the
+// admin token.
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.js';
 import { ADMIN_TOKEN_SETTING } from './domain/auth.js';
@@ -11,7 +12,7 @@ import { putSettingIfAbsent } from './store/repositories/tokens.js';
 export interface BootstrapReport {
   adminToken: string | null;
   adminTokenFromConfig: boolean;
-  demo: { locationId: string; token: string } | null;
+  demo: { locationId: string; token: string; widgetId: string } | null;
 }
 
 export async function bootstrap(config: Config, store: Store, services: Services): Promise<BootstrapReport> {
@@ -21,10 +22,12 @@ export async function bootstrap(config: Config, store: Store, services: Services
     const generated = `sba-${randomUUID()}`;
     if (await putSettingIfAbsent(store.db, ADMIN_TOKEN_SETTING, hashToken(generated))) adminToken = generated;
   }
+  await services.webhooks.ensureSigningKey();
   let demo: BootstrapReport['demo'] = null;
   if (config.bootstrapDemo && (await countLocations(store.db)) === 0) {
     const created = await services.locations.createDemoLocation();
-    demo = { locationId: created.location.id, token: created.token };
+    const widget = await services.widgets.create(created.location.id, { name: 'Demo widget' });
+    demo = { locationId: created.location.id, token: created.token, widgetId: widget.id };
   }
   return { adminToken, adminTokenFromConfig: config.adminToken !== null, demo };
 }
@@ -39,6 +42,7 @@ export function describeBootstrap(report: BootstrapReport, publicUrl: string): s
       '  Try it:',
       `    curl -H "Authorization: Bearer ${report.demo.token}" -H "Version: 2021-07-28" \\`,
       `      "${publicUrl}/conversations/search?locationId=${report.demo.locationId}"`,
+      `  Live chat:    ${publicUrl}/widget/demo?widgetId=${report.demo.widgetId}`,
     );
   }
   if (report.adminToken && !report.adminTokenFromConfig) {

@@ -23,6 +23,74 @@ export interface Config {
   workerPollMs: number;
   /** Domain of the Message-IDs and default sender of emails Switchboard sends. */
   emailDomain: string;
+  /** Built-in email goes out through this SMTP server (SMTP_URL); null: to the dev outbox. */
+  smtp: SmtpConfig | null;
+  /** The inbound email SMTP listener (SMTP_LISTEN_PORT); null: off. */
+  smtpListen: SmtpListenConfig | null;
+  files: FilesConfig;
+  outbound: OutboundConfig;
+  realtime: RealtimeConfig;
+  liveChat: LiveChatConfig;
+}
+
+/** The realtime event stream: its bus between servers, heartbeats, and how much of the event log is retained. */
+export interface RealtimeConfig {
+  /** memory: this process only; postgres: LISTEN/NOTIFY between servers on one database; auto: postgres on it. */
+  bus: 'auto' | 'memory' | 'postgres';
+  heartbeatMs: number;
+  /** Streams also look for new events this often, whatever the bus says (a lost wake-up only delays). */
+  pollMs: number;
+  /** Events older than this are pruned from the retained log… */
+  retentionMs: number;
+  /** …and a location keeps at most this many. */
+  retentionEvents: number;
+  pruneIntervalMs: number;
+  /** An `isTyping: true` that is not renewed within this time turns false by itself. */
+  typingTtlMs: number;
+}
+
+/** The live chat visitor API: visitors are untrusted, so their input is bounded and rate limited. */
+export interface LiveChatConfig {
+  maxMessageLength: number;
+  /** Messages (and typing signals, five times as many) a visitor session may send per minute. */
+  messagesPerMinute: number;
+  /** Sessions one IP address may open per minute. */
+  sessionsPerMinute: number;
+  sessionTtlMs: number;
+}
+
+/** Stored files: upload limits (BEHAVIOUR.md §7), signing of upload URLs, and fetching remote files. */
+export interface FilesConfig {
+  maxFileBytes: number;
+  maxFilesPerRequest: number;
+  /** Direct uploads (initiate/complete) for channel WHATSAPP; other channels take maxFileBytes. */
+  maxWhatsappBytes: number;
+  /** HMAC key of signed upload URLs; null means "generate one on first start and keep it in the database". */
+  signingSecret: string | null;
+  /** Host names or IP addresses fetched even though private or loopback (tests allow 127.0.0.1). */
+  fetchAllowedHosts: string[];
+  /** A remote attachment must arrive within this time; a proxied recording may not stall longer. */
+  fetchTimeoutMs: number;
+  /** The largest remote recording proxied. */
+  fetchMaxBytes: number;
+}
+
+/** An SMTP server to send through, from SMTP_URL (smtp://user:pass@host:port, smtps://… for implicit TLS). */
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** TLS from the first byte (smtps://); otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  auth: { user: string; pass: string } | null;
+  /** ?requireTLS=true: refuse to send unless STARTTLS succeeds. */
+  requireTLS: boolean;
+  /** ?rejectUnauthorized=false: accept a self-signed certificate (an internal relay). */
+  rejectUnauthorized: boolean;
+}
+
+export interface SmtpListenConfig {
+  host: string;
+  port: number;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +149,83 @@ function parseDatabase(env: Env, dataDir: string): DatabaseConfig {
   throw new ConfigError('DATABASE_URL', `must start with postgres:// or sqlite:, got "${url}"`);
 }
 
+/** Webhooks and custom provider deliveries: the HTTP requests Switchboard makes to URLs integrators register. */
+export interface OutboundConfig {
+  /** Host names or IP addresses posted to even though private or loopback (tests allow 127.0.0.1). */
+  allowedHosts: string[];
+  /** How long a receiver may take to answer before the attempt counts as failed. */
+  timeoutMs: number;
+}
+
+function hostList(env: Env, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((host) =>
+      host
+        .trim()
+        .toLowerCase()
+        .replace(/^\[(.*)\]$/, '$1'),
+    )
+    .filter(Boolean);
+}
+
+function parseOutbound(env: Env): OutboundConfig {
+  return {
+    allowedHosts: hostList(env, 'OUTBOUND_ALLOWED_HOSTS'),
+    timeoutMs: integer(env, 'OUTBOUND_TIMEOUT_MS', 10_000, 100, 120_000),
+  };
+}
+
+const MIB = 1024 * 1024;
+
+function parseFiles(env: Env): FilesConfig {
+  const signingSecret = env.FILE_SIGNING_SECRET || null;
+  if (signingSecret !== null && signingSecret.length < 32) {
+    throw new ConfigError('FILE_SIGNING_SECRET', 'must be at least 32 characters long');
+  }
+  const hosts = (env.FETCH_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((host) =>
+      host
+        .trim()
+        .toLowerCase()
+        .replace(/^\[(.*)\]$/, '$1'),
+    )
+    .filter(Boolean);
+  return {
+    maxFileBytes: integer(env, 'UPLOAD_MAX_FILE_BYTES', 5 * MIB, 1, 1024 * MIB),
+    maxFilesPerRequest: integer(env, 'UPLOAD_MAX_FILES', 5, 1, 100),
+    maxWhatsappBytes: integer(env, 'UPLOAD_MAX_WHATSAPP_BYTES', 100 * MIB, 1, 4096 * MIB),
+    signingSecret,
+    fetchAllowedHosts: hosts,
+    fetchTimeoutMs: integer(env, 'FETCH_TIMEOUT_MS', 30_000, 100, 600_000),
+    fetchMaxBytes: integer(env, 'FETCH_MAX_BYTES', 100 * MIB, 1, 4096 * MIB),
+  };
+}
+
+const HOUR = 3600 * 1000;
+
+function parseRealtime(env: Env): RealtimeConfig {
+  return {
+    bus: oneOf(env, 'REALTIME_BUS', ['auto', 'memory', 'postgres'] as const, 'auto'),
+    heartbeatMs: integer(env, 'REALTIME_HEARTBEAT_MS', 15_000, 100, 300_000),
+    pollMs: integer(env, 'REALTIME_POLL_MS', 5_000, 50, 600_000),
+    retentionMs: integer(env, 'REALTIME_RETENTION_HOURS', 72, 1, 24 * 365) * HOUR,
+    retentionEvents: integer(env, 'REALTIME_RETENTION_EVENTS', 10_000, 10, 100_000_000),
+    pruneIntervalMs: integer(env, 'REALTIME_PRUNE_INTERVAL_MS', 60_000, 100, 24 * HOUR),
+    typingTtlMs: integer(env, 'TYPING_TTL_MS', 5_000, 100, 60_000),
+  };
+}
+
+function parseLiveChat(env: Env): LiveChatConfig {
+  return {
+    maxMessageLength: integer(env, 'LIVE_CHAT_MAX_MESSAGE_LENGTH', 2_000, 1, 100_000),
+    messagesPerMinute: integer(env, 'LIVE_CHAT_MESSAGES_PER_MINUTE', 30, 1, 100_000),
+    sessionsPerMinute: integer(env, 'LIVE_CHAT_SESSIONS_PER_MINUTE', 10, 1, 100_000),
+    sessionTtlMs: integer(env, 'LIVE_CHAT_SESSION_TTL_HOURS', 24 * 30, 1, 24 * 365) * HOUR,
+  };
+}
+
 function parseEmailDomain(raw: string | undefined, publicUrl: string): string {
   const isDomain = (value: string) => /^[A-Za-z0-9.-]+$/.test(value);
   if (!raw) {
@@ -90,6 +235,51 @@ function parseEmailDomain(raw: string | undefined, publicUrl: string): string {
   }
   if (!isDomain(raw)) throw new ConfigError('EMAIL_DOMAIN', `is not a domain name, got "${raw}"`);
   return raw;
+}
+
+const SMTP_OPTIONS = ['requireTLS', 'rejectUnauthorized'] as const;
+
+function parseSmtpUrl(raw: string | undefined): SmtpConfig | null {
+  if (raw === undefined || raw === '') return null;
+  const bad = (problem: string) => new ConfigError('SMTP_URL', problem);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw bad('is not a valid URL (smtp://user:pass@host:port or smtps://…)');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw bad('must start with smtp:// or smtps://');
+  if (url.hostname === '') throw bad('names no host');
+  if (url.pathname !== '' && url.pathname !== '/') throw bad('must not have a path');
+  const flags: Record<(typeof SMTP_OPTIONS)[number], boolean> = { requireTLS: false, rejectUnauthorized: true };
+  for (const [key, value] of url.searchParams) {
+    const option = SMTP_OPTIONS.find((name) => name === key);
+    if (!option) throw bad(`has an unknown option "${key}" (known: ${SMTP_OPTIONS.join(', ')})`);
+    if (value !== 'true' && value !== 'false') throw bad(`option ${key} must be true or false`);
+    flags[option] = value === 'true';
+  }
+  if (url.port === '0') throw bad('must name a port between 1 and 65535');
+  const secure = url.protocol === 'smtps:';
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw bad('has a badly percent-encoded user name or password');
+    }
+  };
+  const user = decode(url.username);
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port === '' ? (secure ? 465 : 587) : Number(url.port),
+    secure,
+    auth: user === '' ? null : { user, pass: decode(url.password) },
+    ...flags,
+  };
+}
+
+function parseSmtpListen(env: Env, host: string): SmtpListenConfig | null {
+  if (env.SMTP_LISTEN_PORT === undefined || env.SMTP_LISTEN_PORT === '') return null;
+  return { host: env.SMTP_LISTEN_HOST || host, port: integer(env, 'SMTP_LISTEN_PORT', 0, 0, 65535) };
 }
 
 /** The public URL when PUBLIC_URL is unset: the listening address (with PORT=0, fixed once the port is known). */
@@ -134,5 +324,11 @@ export function loadConfig(env: Env = process.env): Config {
     workerEnabled: flag(env, 'WORKER_ENABLED', true),
     workerPollMs: integer(env, 'WORKER_POLL_MS', 500, 10, 60_000),
     emailDomain: parseEmailDomain(env.EMAIL_DOMAIN, publicUrl),
+    files: parseFiles(env),
+    outbound: parseOutbound(env),
+    realtime: parseRealtime(env),
+    liveChat: parseLiveChat(env),
+    smtp: parseSmtpUrl(env.SMTP_URL),
+    smtpListen: parseSmtpListen(env, host),
   };
 }

@@ -4,8 +4,9 @@ import { describeBootstrap } from './bootstrap.js';
 import { loadConfig } from './config.js';
 import { systemClock } from './domain/clock.js';
 import { LocationService } from './domain/locations.js';
+import { seed } from './seed/seeder.js';
 import { startServer } from './server.js';
-import { openStore } from './store/database.js';
+import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrator.js';
 
 const USAGE = `Usage: switchboard <command>
@@ -15,10 +16,15 @@ Commands:
   migrate                                 apply database migrations and exit
   location create --name NAME             create a location and print its id
   token create --location ID [--scope S]  issue a private integration token (repeat --scope; default all)
+  seed [--locations N] [--contacts N] [--conversations N] [--messages N] [--seed N]
+                                          write a realistic dataset in bulk (default 3 / 12,000 / 10,000 / 100,000);
+                                          progress on stderr, a JSON report on stdout
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATABASE_POOL_SIZE, PUBLIC_URL,
 DATA_DIR, SWITCHBOARD_ADMIN_TOKEN, LOG_LEVEL, SEARCH_MAX_LIMIT, SQLITE_SYNCHRONOUS, BOOTSTRAP_DEMO,
-WORKER_ENABLED, WORKER_POLL_MS, EMAIL_DOMAIN.`;
+WORKER_ENABLED, WORKER_POLL_MS, EMAIL_DOMAIN, SMTP_URL, SMTP_LISTEN_PORT, SMTP_LISTEN_HOST,
+UPLOAD_MAX_FILE_BYTES, UPLOAD_MAX_FILES, UPLOAD_MAX_WHATSAPP_BYTES, FILE_SIGNING_SECRET, FETCH_ALLOWED_HOSTS,
+FETCH_TIMEOUT_MS, FETCH_MAX_BYTES.`;
 
 async function withStore<T>(run: (services: { locations: LocationService }) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -26,6 +32,42 @@ async function withStore<T>(run: (services: { locations: LocationService }) => P
   try {
     await migrateToLatest(store.db, store.engine);
     return await run({ locations: new LocationService(store, systemClock) });
+  } finally {
+    await store.close();
+  }
+}
+
+function count(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new Error(`--${name} must be a whole number, got "${raw}"`);
+  return Number(raw);
+}
+
+async function seedCommand(values: {
+  locations?: string;
+  contacts?: string;
+  conversations?: string;
+  messages?: string;
+  seed?: string;
+}) {
+  const config = loadConfig();
+  const store: Store = openStore(config.database);
+  try {
+    await migrateToLatest(store.db, store.engine);
+    const conversations = count('conversations', values.conversations, 10_000);
+    const report = await seed(
+      store,
+      {
+        locations: count('locations', values.locations, 3),
+        contacts: count('contacts', values.contacts, Math.max(conversations, 12_000)),
+        conversations,
+        messages: count('messages', values.messages, 100_000),
+        seed: count('seed', values.seed, 1),
+        until: systemClock.now(),
+      },
+      config.emailDomain,
+    );
+    console.log(JSON.stringify(report, null, 2));
   } finally {
     await store.close();
   }
@@ -59,6 +101,11 @@ export async function main(argv: string[]): Promise<void> {
       name: { type: 'string' },
       location: { type: 'string' },
       scope: { type: 'string', multiple: true },
+      locations: { type: 'string' },
+      contacts: { type: 'string' },
+      conversations: { type: 'string' },
+      messages: { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -96,6 +143,8 @@ export async function main(argv: string[]): Promise<void> {
         );
         console.log(issued.token);
       });
+    case 'seed':
+      return seedCommand(values);
     default:
       throw new Error(`Unknown command "${command}".\n\n${USAGE}`);
   }

@@ -5,6 +5,7 @@ import { type App, createApp } from './app.js';
 import { type BootstrapReport, bootstrap } from './bootstrap.js';
 import { type Config, defaultPublicUrl } from './config.js';
 import type { Clock } from './domain/clock.js';
+import { type InboundSmtpListener, startSmtpListener } from './mail/smtp-listener.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrator.js';
 
@@ -12,6 +13,8 @@ export interface RunningServer extends App {
   store: Store;
   url: string;
   bootstrap: BootstrapReport;
+  /** The inbound SMTP listener, when SMTP_LISTEN_PORT is set. */
+  inboundSmtp: InboundSmtpListener | null;
   close(): Promise<void>;
 }
 
@@ -30,6 +33,16 @@ export async function startServer(
     if (config.port === 0 && config.publicUrl === defaultPublicUrl(config.host, 0)) {
       config.publicUrl = defaultPublicUrl(config.host, (app.server.server.address() as AddressInfo).port);
     }
+    let inboundSmtp: InboundSmtpListener | null = null;
+    if (config.smtpListen) {
+      const log = app.server.log;
+      inboundSmtp = await startSmtpListener(config.smtpListen, config.emailDomain, app.services.inboundEmail, (error) =>
+        log.error({ err: error }, 'inbound SMTP listener'),
+      ).catch(async (error: unknown) => {
+        await app.server.close();
+        throw error;
+      });
+    }
     // Due jobs (including messages that came due while the server was down) run as soon as it listens.
     if (config.workerEnabled) app.services.jobs.start();
     return {
@@ -37,9 +50,18 @@ export async function startServer(
       store,
       url: address,
       bootstrap: report,
+      inboundSmtp,
       close: async () => {
+        await inboundSmtp?.close();
         await app.services.jobs.stop();
-        await app.server.close();
+        // Closing closes idle connections once; one whose last answer was still streaming (a file) becomes idle just
+        // after, and would otherwise hold the close until its keep-alive timeout.
+        const sweep = setInterval(() => app.server.server.closeIdleConnections(), 50);
+        try {
+          await app.server.close();
+        } finally {
+          clearInterval(sweep);
+        }
         await store.close();
       },
     };

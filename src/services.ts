@@ -1,25 +1,43 @@
 // The use cases the routes call, built once per app from the store and the clock.
 
 import type { Config } from './config.js';
+import { CustomProviderAdapter } from './delivery/custom-provider.js';
 import { createDeliveryRouter } from './delivery/index.js';
+import { AppService } from './domain/apps.js';
 import { AuthService } from './domain/auth.js';
 import type { Clock } from './domain/clock.js';
 import { ContactService } from './domain/contacts.js';
 import { ConversationService } from './domain/conversations.js';
 import { DevOutboxService } from './domain/dev-outbox.js';
+import { DirectUploadService } from './domain/direct-uploads.js';
+import { FileService } from './domain/files.js';
+import { type LiveChatServices, liveChatServices } from './domain/live-chat/index.js';
 import { LocationService } from './domain/locations.js';
 import { EmailService } from './domain/messages/email.js';
+import { InboundEmailService } from './domain/messages/inbound-email.js';
 import { MessageReadService } from './domain/messages/read.js';
 import { ReviewService } from './domain/messages/review-reply.js';
 import { ScheduleService } from './domain/messages/schedule.js';
 import { MessageService } from './domain/messages/service.js';
 import { MessageStatusService } from './domain/messages/status.js';
+import { ProviderService } from './domain/providers.js';
+import { RecordingService } from './domain/recordings.js';
+import { TranscriptionService } from './domain/transcriptions.js';
+import { UploadService } from './domain/uploads.js';
 import { EventLog } from './events/event-log.js';
+import { createBlobStore } from './files/index.js';
 import { deliverMessageJob } from './jobs/deliver-message.js';
+import { deliverWebhookJob } from './jobs/deliver-webhook.js';
 import { JobRunner } from './jobs/runner.js';
+import { RealtimeHub } from './realtime/hub.js';
+import { createEventBus } from './realtime/index.js';
 import type { Store } from './store/database.js';
+import { createTranscriber } from './transcription/port.js';
+import { WebhookFanOut } from './webhooks/fan-out.js';
+import { WebhookService } from './webhooks/service.js';
+import { WebhookSigner } from './webhooks/signer.js';
 
-export interface Services {
+export interface Services extends LiveChatServices {
   events: EventLog;
   jobs: JobRunner;
   messages: MessageService;
@@ -35,14 +53,41 @@ export interface Services {
   locations: LocationService;
   contacts: ContactService;
   conversations: ConversationService;
+  apps: AppService;
+  providers: ProviderService;
+  webhooks: WebhookService;
+  files: FileService;
+  inboundEmail: InboundEmailService;
+  uploads: UploadService;
+  directUploads: DirectUploadService;
+  recordings: RecordingService;
+  transcriptions: TranscriptionService;
 }
 
 export function createServices(config: Config, store: Store, clock: Clock): Services {
   const events = new EventLog(store, clock);
   const jobs = new JobRunner(store, clock, config.workerPollMs);
-  const deliverJob = deliverMessageJob(store, events, clock, createDeliveryRouter(store, clock));
+  const blobs = createBlobStore(config);
+  const files = new FileService({ store, blobs, clock, config });
+  const builtInEmail = config.smtp ? { smtp: config.smtp, files } : undefined;
+  // Webhooks and custom providers: signed POSTs to registered URLs, queued in the transaction of each change.
+  const outbound = { allowedHosts: new Set(config.outbound.allowedHosts), timeoutMs: config.outbound.timeoutMs };
+  const signer = new WebhookSigner(store);
+  const customProviders = new CustomProviderAdapter({ store, clock, signer, policy: outbound });
+  const router = createDeliveryRouter(store, clock, customProviders, builtInEmail);
+  const deliverJob = deliverMessageJob(store, events, clock, router);
   jobs.register(deliverJob);
-  return {
+  const deliverWebhook = deliverWebhookJob({ store, clock, signer, policy: outbound });
+  jobs.register(deliverWebhook);
+  events.addSink(new WebhookFanOut({ jobs, deliverJob: deliverWebhook, clock }));
+  // Webhooks queued by a change go out as soon as it commits, as sends do.
+  events.addNotifier({ committed: () => jobs.nudge() });
+  const limits = { maxFileBytes: config.files.maxFileBytes, maxFiles: config.files.maxFilesPerRequest };
+  const recordings = new RecordingService({ store, files, maxRemoteBytes: config.files.fetchMaxBytes });
+  const transcriber = createTranscriber(config);
+  const realtime = new RealtimeHub(store, createEventBus(config, store), config.realtime, clock);
+  events.addNotifier(realtime);
+  const core = {
     jobs,
     events,
     messages: new MessageService({ store, events, clock, jobs, deliverJob, emailDomain: config.emailDomain }),
@@ -58,5 +103,22 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
     locations: new LocationService(store, clock),
     contacts: new ContactService(store, clock),
     conversations: new ConversationService(store, events, clock),
+    apps: new AppService({ store, clock, outbound }),
+    providers: new ProviderService({ store, clock, outbound }),
+    webhooks: new WebhookService({ store, clock, jobs, deliverJob: deliverWebhook, signer }),
+    files,
+    inboundEmail: new InboundEmailService({
+      store,
+      events,
+      clock,
+      files,
+      emailDomain: config.emailDomain,
+      maxAttachmentBytes: config.files.maxFileBytes,
+    }),
+    uploads: new UploadService({ store, files, limits }),
+    directUploads: new DirectUploadService({ store, blobs, clock, config, files }),
+    recordings,
+    transcriptions: new TranscriptionService({ store, clock, recordings, transcriber }),
   };
+  return { ...core, ...liveChatServices(core, { config, store, clock, realtime }) };
 }

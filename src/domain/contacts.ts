@@ -137,6 +137,23 @@ function emptyContact(locationId: string, now: number): ContactRow {
   };
 }
 
+/**
+ * The contact an email from `sender` comes from, inside the caller's transaction: the location's contact with that
+ * address, or a new one, as HighLevel creates a contact for an unknown sender.
+ */
+export async function contactForEmailSender(
+  db: Executor,
+  locationId: string,
+  sender: { address: string; name: string | null },
+  now: number,
+): Promise<ContactRow> {
+  const existing = await findContactByEmail(db, locationId, normaliseEmail(sender.address).toLowerCase());
+  if (existing) return existing;
+  const row = applyInput(emptyContact(locationId, now), { email: sender.address, name: sender.name }, now);
+  await insertContact(db, row);
+  return row;
+}
+
 export class ContactService {
   constructor(
     private readonly store: Store,

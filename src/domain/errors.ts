@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'SCOPE_MISSING'
   | 'LOCATION_FORBIDDEN'
   | 'FORBIDDEN'
+  /** A provider report or inbound message from a token whose app does not own the provider (BEHAVIOUR.md §5). */
+  | 'PROVIDER_NO_ACCESS'
   | 'VALIDATION_FAILED'
   | 'BAD_REQUEST'
   | 'NOT_FOUND'
@@ -16,6 +18,12 @@ export type ErrorCode =
   | 'CONVERSATION_EXISTS'
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'RANGE_NOT_SATISFIABLE'
+  | 'RECORDING_NOT_FOUND'
+  | 'TRANSCRIPTION_NOT_FOUND'
+  | 'VISITOR_SESSION_INVALID'
+  | 'RATE_LIMITED'
   | 'INTERNAL';
 
 export class DomainError extends Error {

@@ -1,10 +1,15 @@
 // Identifier formats: HighLevel's 20-character base62 ids, and private integration tokens.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { customAlphabet } from 'nanoid';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 export const newId: () => string = customAlphabet(BASE62, 20);
+
+/** Apps and conversation providers have 24-hex ids, as HighLevel's do (BEHAVIOUR.md §3). */
+export function newHexId(): string {
+  return randomBytes(12).toString('hex');
+}
 
 export function newPrivateIntegrationToken(): string {
   return `pit-${randomUUID()}`;

@@ -2,6 +2,7 @@
 
 import type { Store } from '../store/database.js';
 import { isUniqueViolation } from '../store/driver-errors.js';
+import { findApp, installApp } from '../store/repositories/apps.js';
 import { findLocation, insertLocation, type LocationRow } from '../store/repositories/locations.js';
 import { insertToken, listTokens, revokeToken, type TokenRow } from '../store/repositories/tokens.js';
 import type { Clock } from './clock.js';
@@ -45,10 +46,29 @@ export class LocationService {
     return row;
   }
 
-  async issueToken(locationId: string, input: { scopes?: string[]; name?: string | null }): Promise<IssuedToken> {
+  /**
+   * Issues a private integration token. One tied to an app (`appId`) acts as that app, as an OAuth token of it would:
+   * its scopes default to (and may not exceed) the app's, and issuing it installs the app on the location.
+   */
+  async issueToken(
+    locationId: string,
+    input: { scopes?: string[]; name?: string | null; appId?: string },
+  ): Promise<IssuedToken> {
     await this.getLocation(locationId);
-    const issued = this.newToken(locationId, input);
-    await insertToken(this.store.db, issued.row);
+    const app = input.appId === undefined ? undefined : await findApp(this.store.db, input.appId);
+    if (input.appId !== undefined && !app) {
+      throw new DomainError('VALIDATION_FAILED', ['appId must be the id of an existing app']);
+    }
+    const appScopes = app ? (JSON.parse(app.scopes) as string[]) : undefined;
+    const issued = this.newToken(locationId, { ...input, scopes: input.scopes ?? appScopes });
+    const beyond = appScopes ? (JSON.parse(issued.row.scopes) as string[]).filter((s) => !appScopes.includes(s)) : [];
+    if (beyond.length > 0) {
+      throw new DomainError('VALIDATION_FAILED', [`scopes must be scopes of the app (not ${beyond.join(', ')})`]);
+    }
+    await this.store.db.transaction().execute(async (trx) => {
+      if (app) await installApp(trx, locationId, app.id, this.clock.now());
+      await insertToken(trx, issued.row);
+    });
     return issued;
   }
 
@@ -68,7 +88,10 @@ export class LocationService {
     return { location, token: issued.token };
   }
 
-  private newToken(locationId: string, input: { scopes?: string[]; name?: string | null }): IssuedToken {
+  private newToken(
+    locationId: string,
+    input: { scopes?: string[] | undefined; name?: string | null; appId?: string },
+  ): IssuedToken {
     const requested = input.scopes ?? [...SCOPES];
     if (requested.length === 0) throw new DomainError('VALIDATION_FAILED', ['scopes must contain at least 1 elements']);
     const unknown = requested.filter((scope) => !isScope(scope));
@@ -88,6 +111,7 @@ export class LocationService {
       scopes: JSON.stringify(scopes),
       created_at: this.clock.now(),
       revoked_at: null,
+      app_id: input.appId ?? null,
     };
     return { row, token };
   }

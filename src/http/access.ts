@@ -4,11 +4,18 @@ import type { Scope } from '../domain/scopes.js';
 export type LocationSource = 'query' | 'body' | 'params';
 
 export type Access =
-  | { kind: 'public' }
+  | {
+      kind: 'public';
+      /** Called from web pages of any origin (the live chat widget): CORS headers on every answer. */
+      cors?: boolean;
+    }
   | { kind: 'admin' }
   | {
       kind: 'location';
       scope: Scope;
+      /** For EventSource, which cannot send headers: the token and Version may come as `access_token`/`version`
+       * query parameters (the headers win when both are sent); CORS headers on every answer. */
+      queryCredentials?: boolean;
       /** The two email operations the spec lists without a Version parameter accept a missing one. */
       versionOptional?: boolean;
       /** Where the request names its location, checked against the token's before validation. */
@@ -19,6 +26,8 @@ export interface AuthContext {
   tokenId: string;
   locationId: string;
   scopes: ReadonlySet<string>;
+  /** The app the token belongs to (a provider's reports and inbound messages must come from its app); null: none. */
+  appId: string | null;
 }
 
 export const ACCEPTED_VERSIONS = new Set(['v3', '2023-02-21', '2021-07-28', '2021-04-15']);

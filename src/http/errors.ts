@@ -13,6 +13,7 @@ const STATUS: Record<ErrorCode, number> = {
   SCOPE_MISSING: 401,
   LOCATION_FORBIDDEN: 403,
   FORBIDDEN: 403,
+  PROVIDER_NO_ACCESS: 401,
   VALIDATION_FAILED: 422,
   BAD_REQUEST: 400,
   NOT_FOUND: 404,
@@ -21,6 +22,12 @@ const STATUS: Record<ErrorCode, number> = {
   CONVERSATION_EXISTS: 400,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RANGE_NOT_SATISFIABLE: 416,
+  RECORDING_NOT_FOUND: 400,
+  TRANSCRIPTION_NOT_FOUND: 400,
+  VISITOR_SESSION_INVALID: 401,
+  RATE_LIMITED: 429,
   INTERNAL: 500,
 };
 
@@ -32,6 +39,7 @@ const REASON: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -41,8 +49,12 @@ export function statusOf(code: ErrorCode): number {
   return STATUS[code];
 }
 
+/** Upload refusals also carry `status`, the shape of the spec's UploadFilesErrorResponseDto (BEHAVIOUR.md §7). */
+const WITH_STATUS = new Set([413, 415]);
+
 export function errorBody(statusCode: number, message: string | string[], details: Record<string, unknown> = {}) {
-  return { statusCode, message, error: REASON[statusCode] ?? 'Error', ...details };
+  const status = WITH_STATUS.has(statusCode) ? { status: statusCode } : {};
+  return { statusCode, ...status, message, error: REASON[statusCode] ?? 'Error', ...details };
 }
 
 /** Fastify's own errors (bad JSON, wrong content type, body too large) mapped onto the same envelope. */
@@ -59,6 +71,8 @@ function fromFastifyError(error: FastifyError): DomainError {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new DomainError('BAD_REQUEST', error.message);
   }
+  // Multipart limits (files, parts, fields, file size) are 413s of their own.
+  if (error.statusCode === 413) return new DomainError('PAYLOAD_TOO_LARGE', error.message);
   if (error instanceof SyntaxError || (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)) {
     return new DomainError('BAD_REQUEST', error.message);
   }

@@ -11,6 +11,8 @@ export const SPEC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 const SPEC_FILES = {
   conversations: 'v3/conversations.json',
   contacts: 'reference/contacts.json',
+  /** Switchboard's own operations, documented in the same form (not HighLevel's). */
+  extensions: 'switchboard/extensions.json',
 } as const;
 export type SpecName = keyof typeof SPEC_FILES;
 
@@ -114,6 +116,12 @@ export function responseSchema(spec: SpecName, operationId: string, status: numb
   const content = response?.content as Json | undefined;
   const json = (content?.['application/json'] ?? undefined) as Json | undefined;
   return json?.schema ? (resolveSchema(json.schema, file) as Json) : undefined;
+}
+
+/** A named schema of a spec's components, for bodies the spec documents in a form requestSchemas does not read. */
+export function componentSchema(spec: SpecName, name: string): Json {
+  const file = SPEC_FILES[spec];
+  return resolveSchema({ $ref: `#/components/schemas/${name}` }, file) as Json;
 }
 
 export function commonSchema(

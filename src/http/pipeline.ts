@@ -15,15 +15,28 @@ declare module 'fastify' {
   }
 }
 
-function bearer(request: FastifyRequest): string | null {
+function bearer(request: FastifyRequest, fromQuery = false): string | null {
   const header = request.headers.authorization;
-  if (!header) return null;
+  if (!header) return fromQuery ? queryParameter(request, 'access_token') : null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1] ?? null;
 }
 
-function checkVersion(request: FastifyRequest, optional: boolean) {
-  const version = request.headers.version;
+/** A single-valued query parameter (EventSource credentials), or null. */
+export function queryParameter(request: FastifyRequest, name: string): string | null {
+  const value = (request.query as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** Browsers may call these routes from any page: they authenticate by token, never by cookie. */
+export function allowCors(reply: FastifyReply) {
+  reply.header('access-control-allow-origin', '*');
+  reply.header('access-control-expose-headers', 'x-trace-id, retry-after');
+}
+
+function checkVersion(request: FastifyRequest, optional: boolean, fromQuery = false) {
+  const fallback = fromQuery ? (queryParameter(request, 'version') ?? undefined) : undefined;
+  const version = request.headers.version ?? fallback;
   if (version === undefined || version === '') {
     if (optional) return;
     throw new DomainError('VERSION_MISSING', 'version header was not found.');
@@ -74,6 +87,7 @@ export function registerPipeline(app: FastifyInstance, auth: AuthService) {
   app.addHook('onRequest', async (request, reply) => {
     startTrace(request, reply);
     const access = request.routeOptions.config.access;
+    if (access?.kind === 'public' && access.cors) allowCors(reply);
     if (!access || access.kind === 'public') return;
     if (access.kind === 'admin') {
       if (!(await auth.isAdminToken(bearer(request)))) {
@@ -81,8 +95,9 @@ export function registerPipeline(app: FastifyInstance, auth: AuthService) {
       }
       return;
     }
-    checkVersion(request, access.versionOptional === true);
-    const token = bearer(request);
+    if (access.queryCredentials) allowCors(reply);
+    checkVersion(request, access.versionOptional === true, access.queryCredentials);
+    const token = bearer(request, access.queryCredentials);
     const context = token ? await auth.authenticate(token) : null;
     if (!context) {
       throw token?.startsWith('pit-')

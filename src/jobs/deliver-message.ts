@@ -5,6 +5,7 @@ import type { DeliveryRouter } from '../delivery/index.js';
 import type { OutboundDelivery } from '../delivery/port.js';
 import type { Clock } from '../domain/clock.js';
 import { messageTypeName } from '../domain/message-types.js';
+import { recordEmailDelivery } from '../domain/messages/email-delivery.js';
 import { summaryPatch, textOf } from '../domain/messages/summary.js';
 import { emitConversationPatch } from '../events/conversation-changes.js';
 import type { EventLog } from '../events/event-log.js';
@@ -24,6 +25,10 @@ export interface DeliverMessagePayload {
 
 const UNSENT = new Set(['pending', 'scheduled']);
 
+/**
+ * Records a delivery's outcome, unless the message (or email) has moved on from `pending` meanwhile: a custom
+ * provider may report it delivered before its delivery URL has even answered, and that report stands.
+ */
 async function setStatus(
   db: Executor,
   message: MessageRow,
@@ -32,6 +37,9 @@ async function setStatus(
   now: number,
   error?: unknown,
 ) {
+  const locked = await lockMessage(db, message.location_id, message.id);
+  const current = email ? await findEmailById(db, email.id) : locked;
+  if (current?.status !== 'pending') return;
   await updateMessage(db, message.id, {
     status,
     date_updated: now,
@@ -124,6 +132,7 @@ async function outboundDelivery(
       references: earlier.map((e) => e.rfc_message_id),
       threadId: email.thread_id,
       ...(repliedTo ? { inReplyTo: repliedTo.rfc_message_id } : {}),
+      ...(repliedTo?.alt_id ? { replyToAltId: repliedTo.alt_id } : {}),
     };
   }
   return delivery;
@@ -168,6 +177,7 @@ export function deliverMessageJob(
       await events.transaction(async (trx, emit) => {
         if (result.status === 'failed') await setStatus(trx, message, email, 'failed', clock.now(), result.error);
         else await setStatus(trx, message, email, result.status, clock.now());
+        if (email) await recordEmailDelivery(trx, email.id, result, clock.now());
         emit(statusEvent(message, email));
       });
     },

@@ -22,9 +22,10 @@ export interface EnqueueOptions {
   runAt: number;
 }
 
-/** Exponential backoff with full jitter, capped. */
+/** Exponential backoff with jitter, capped; whole milliseconds, as run_at is an integer column. */
 export function exponentialBackoff(baseMs: number, capMs: number) {
-  return (attempt: number) => Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1)) * (0.5 + Math.random() / 2);
+  return (attempt: number) =>
+    Math.round(Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1)) * (0.5 + Math.random() / 2));
 }
 
 const LEASE_MS = 60_000;

@@ -14,6 +14,7 @@ export function presentToken(row: TokenRow) {
     locationId: row.location_id,
     name: row.name,
     scopes: JSON.parse(row.scopes) as string[],
+    appId: row.app_id,
     dateAdded: iso(row.created_at),
     revokedAt: row.revoked_at === null ? null : iso(row.revoked_at),
   };

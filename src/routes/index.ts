@@ -1,19 +1,31 @@
 // The one list of every route Switchboard serves. Literal segments are registered as literals, so
 // /conversations/search wins over /conversations/:conversationId whatever the order here.
 import type { Services } from '../services.js';
+import { adminAppRoutes } from './admin/apps.js';
 import { adminConversationRoutes } from './admin/conversations.js';
+import { adminInboundEmailRoutes } from './admin/inbound-email.js';
+import { adminLiveChatRoutes } from './admin/live-chat.js';
+import { adminLocationProviderRoutes } from './admin/location-providers.js';
 import { adminLocationRoutes } from './admin/locations.js';
 import { adminOutboxRoutes } from './admin/outbox.js';
+import { adminWebhookRoutes } from './admin/webhooks.js';
 import { contactRoutes } from './contacts.js';
 import { conversationSearchRoutes } from './conversation-search.js';
 import { conversationRoutes } from './conversations.js';
+import { fileRoutes } from './files.js';
 import { healthRoutes } from './health.js';
+import { liveChatTypingRoutes } from './live-chat/typing.js';
+import { visitorRoutes } from './live-chat/visitor.js';
+import { widgetAssetRoutes } from './live-chat/widget-assets.js';
 import { emailRoutes } from './messages/email.js';
 import { messageReadRoutes } from './messages/read.js';
+import { recordingRoutes } from './messages/recordings.js';
 import { reviewReplyRoutes } from './messages/review-reply.js';
 import { scheduleRoutes } from './messages/schedule.js';
 import { sendRoutes } from './messages/send.js';
 import { messageStatusRoutes } from './messages/status.js';
+import { uploadRoutes } from './messages/uploads.js';
+import { realtimeRoutes } from './realtime.js';
 import type { Route } from './route.js';
 
 export function allRoutes(services: Services): Route[] {
@@ -26,10 +38,22 @@ export function allRoutes(services: Services): Route[] {
     ...scheduleRoutes(services),
     ...emailRoutes(services),
     ...messageReadRoutes(services),
+    ...uploadRoutes(services),
+    ...recordingRoutes(services),
+    ...fileRoutes(services),
+    ...liveChatTypingRoutes(services),
+    ...realtimeRoutes(services),
+    ...visitorRoutes(services),
+    ...widgetAssetRoutes(),
     ...conversationRoutes(services),
     ...contactRoutes(services),
     ...adminLocationRoutes(services),
     ...adminConversationRoutes(services),
     ...adminOutboxRoutes(services),
+    ...adminAppRoutes(services),
+    ...adminLocationProviderRoutes(services),
+    ...adminWebhookRoutes(services),
+    ...adminInboundEmailRoutes(services),
+    ...adminLiveChatRoutes(services),
   ];
 }

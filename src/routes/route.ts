@@ -8,6 +8,11 @@ export interface Route {
   url: string;
   access: Access;
   schema?: FastifySchema;
+  /**
+   * Bodies beyond JSON: `multipart` adds multipart/form-data (streamed, see app.ts); `raw` takes any body unparsed,
+   * for the handler to stream from request.raw (signed uploads).
+   */
+  accepts?: 'multipart' | 'raw';
   // biome-ignore lint/suspicious/noExplicitAny: each handler narrows its own request through its schema types
   handler: (request: FastifyRequest<any>, reply: FastifyReply) => Promise<unknown>;
 }

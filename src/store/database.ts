@@ -6,12 +6,21 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Database } from './schema.js';
+import { withStatementCache } from './statement-cache.js';
+import { TableWrites } from './table-writes.js';
+
+/** Tables whose rows decide who is authenticated: a token's, and its location's (deleting one deletes its tokens). */
+const AUTH_TABLES = ['api_tokens', 'locations'];
 
 export type Engine = DatabaseConfig['engine'];
 
 export interface Store {
   db: Kysely<Database>;
   engine: Engine;
+  /** The SQLite connection under `db` (SQLite only), for bulk loads that reuse one prepared statement per table. */
+  sqlite?: SqliteDatabase.Database;
+  /** Writes this process has sent to the tables that authentication caches depend on. */
+  writes?: TableWrites;
   close(): Promise<void>;
 }
 
@@ -37,8 +46,12 @@ export function openStore(config: DatabaseConfig): Store {
     sqlite.pragma(`synchronous = ${config.synchronous}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, engine: 'sqlite', close: () => db.destroy() };
+    const writes = new TableWrites(AUTH_TABLES);
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      plugins: [writes],
+    });
+    return { db, engine: 'sqlite', sqlite, writes, close: () => db.destroy() };
   }
   const pool = new pg.Pool({
     connectionString: config.url,
@@ -46,6 +59,7 @@ export function openStore(config: DatabaseConfig): Store {
     types: postgresTypes(),
     ...(config.schema ? { options: `-c search_path=${config.schema},public` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', close: () => db.destroy() };
+  const writes = new TableWrites(AUTH_TABLES);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [writes] });
+  return { db, engine: 'postgres', writes, close: () => db.destroy() };
 }

@@ -5,6 +5,10 @@ import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_messages.js';
 import * as m0003 from './migrations/0003_reviews.js';
 import * as m0004 from './migrations/0004_events.js';
+import * as m0005 from './migrations/0005_files.js';
+import * as m0006 from './migrations/0006_apps.js';
+import * as m0007 from './migrations/0007_email.js';
+import * as m0008 from './migrations/0008_live_chat.js';
 import type { Database } from './schema.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -14,6 +18,10 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0002_messages': m0002,
   '0003_reviews': m0003,
   '0004_events': m0004,
+  '0005_files': m0005,
+  '0006_apps': m0006,
+  '0007_email': m0007,
+  '0008_live_chat': m0008,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -28,6 +28,8 @@ export interface ApiTokensTable {
   scopes: string;
   created_at: number;
   revoked_at: number | null;
+  /** The app the token belongs to (its provider reports and inbound messages are that app's); null: none. */
+  app_id: string | null;
 }
 
 export interface InstanceSettingsTable {
@@ -122,6 +124,17 @@ export interface Database {
   jobs: JobsTable;
   dev_outbox: DevOutboxTable;
   idempotency_keys: IdempotencyKeysTable;
+  apps: AppsTable;
+  app_installations: AppInstallationsTable;
+  conversation_providers: ConversationProvidersTable;
+  provider_installations: ProviderInstallationsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  files: FilesTable;
+  file_uploads: FileUploadsTable;
+  message_transcriptions: MessageTranscriptionsTable;
+  live_chat_widgets: LiveChatWidgetsTable;
+  live_chat_sessions: LiveChatSessionsTable;
 }
 
 export interface MessagesTable {
@@ -218,4 +231,144 @@ export interface IdempotencyKeysTable {
   status_code: number;
   response: string;
   created_at: number;
+}
+
+/** A stored file: its bytes live in the blob store under storage_key. */
+export interface FilesTable {
+  id: string;
+  location_id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  /** SHA-256 of the bytes, hex. */
+  checksum: string;
+  storage_key: string;
+  /** upload | url | direct */
+  source: string;
+  conversation_id: string | null;
+  date_added: number;
+}
+
+/** A direct upload (initiate → signed PUT → complete); its bytes are stored under its own id. */
+export interface FileUploadsTable {
+  id: string;
+  location_id: string;
+  conversation_id: string;
+  file_path: string;
+  filename: string;
+  declared_type: string;
+  channel: string;
+  max_size: number;
+  expires_at: number;
+  status: string;
+  size: number | null;
+  checksum: string | null;
+  /** The type the bytes' content shows, null when it is none of the allowed ones. */
+  content_type: string | null;
+  file_id: string | null;
+  date_added: number;
+  date_updated: number;
+}
+
+export interface MessageTranscriptionsTable {
+  message_id: string;
+  location_id: string;
+  /** The sentences as JSON. */
+  sentences: string;
+  /** provider | transcriber */
+  source: string;
+  date_added: number;
+  date_updated: number;
+}
+
+/** An integration: its scopes bound its tokens and the webhooks it receives at its webhook URL. */
+export interface AppsTable {
+  id: string;
+  name: string;
+  /** JSON list of scopes. */
+  scopes: string;
+  webhook_url: string | null;
+  /** JSON list of webhook types subscribed to; null: every type the scopes allow. */
+  webhook_events: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AppInstallationsTable {
+  location_id: string;
+  app_id: string;
+  created_at: number;
+}
+
+/** A conversation provider of an app: SMS, Email or Call, delivered to its delivery URL. */
+export interface ConversationProvidersTable {
+  id: string;
+  app_id: string;
+  name: string;
+  type: string;
+  delivery_url: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A provider available on a location; a default one serves its channel's messages that name no provider. */
+export interface ProviderInstallationsTable {
+  location_id: string;
+  provider_id: string;
+  type: string;
+  is_default: number;
+  created_at: number;
+}
+
+/** One webhook for one app: its exact body, and where its delivery stands. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  app_id: string;
+  location_id: string;
+  event_id: string;
+  type: string;
+  body: string;
+  /** pending | delivered | dead */
+  status: string;
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  url: string | null;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  attempted_at: number;
+}
+
+/** A live chat widget: its id is public (it is in the embed code of the location's sites). */
+export interface LiveChatWidgetsTable {
+  id: string;
+  location_id: string;
+  name: string;
+  title: string;
+  greeting: string | null;
+  color: string;
+  date_added: number;
+  date_updated: number;
+}
+
+/** A visitor's session with a widget: its id is the visitorId, its token a SHA-256 digest. */
+export interface LiveChatSessionsTable {
+  id: string;
+  token_hash: string;
+  widget_id: string;
+  location_id: string;
+  contact_id: string;
+  conversation_id: string;
+  start_seq: number;
+  date_added: number;
+  expires_at: number;
 }

@@ -1,6 +1,7 @@
-// Factories: a location with a token, contacts and conversations, each made through the real API.
+// Factories: a location with a token, contacts, conversations, apps and providers, each made through the real API.
 import { randomUUID } from 'node:crypto';
 import type { Client, Harness } from './harness.js';
+import { acceptingReceiver } from './receiver.js';
 
 export interface TestLocation {
   locationId: string;
@@ -45,4 +46,53 @@ export async function createConversation(location: TestLocation, contactId?: str
   });
   if (response.status !== 201) throw new Error(`conversation: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body.conversation as { id: string; contactId: string; locationId: string };
+}
+
+export interface TestProvider {
+  appId: string;
+  providerId: string;
+  /** The location as the provider's app sees it: a token of the app, on the location. */
+  app: TestLocation;
+}
+
+/** What the app and provider factories need of a harness. */
+export type AdminAccess = Pick<Harness, 'admin' | 'client'>;
+
+/** An app made through the admin API (all scopes unless given). */
+export async function createApp(harness: AdminAccess, fields: Record<string, unknown> = {}) {
+  const created = await harness.admin.post(null, '/admin/v1/apps', {
+    name: `App ${randomUUID().slice(0, 8)}`,
+    ...fields,
+  });
+  if (created.status !== 201) throw new Error(`app: ${created.status} ${JSON.stringify(created.body)}`);
+  return created.body.app as { id: string; name: string; scopes: string[]; webhookUrl: string | null };
+}
+
+/**
+ * A conversation provider installed on the location, owned by a new app (or `appId`) that holds a token there.
+ * Deliveries go to `deliveryUrl`, by default a receiver that accepts everything.
+ */
+export async function createProvider(
+  harness: AdminAccess,
+  location: TestLocation,
+  options: { type?: 'SMS' | 'Email' | 'Call'; isDefault?: boolean; deliveryUrl?: string; appId?: string } = {},
+): Promise<TestProvider> {
+  const appId = options.appId ?? (await createApp(harness)).id;
+  const deliveryUrl = options.deliveryUrl ?? `${(await acceptingReceiver()).url}/deliver`;
+  const created = await harness.admin.post(null, `/admin/v1/apps/${appId}/providers`, {
+    name: 'Test gateway',
+    type: options.type ?? 'SMS',
+    deliveryUrl,
+  });
+  if (created.status !== 201) throw new Error(`provider: ${created.status} ${JSON.stringify(created.body)}`);
+  const providerId = created.body.provider.id as string;
+  const installed = await harness.admin.post(null, `/admin/v1/locations/${location.locationId}/providers`, {
+    providerId,
+    isDefault: options.isDefault ?? false,
+  });
+  if (installed.status !== 201) throw new Error(`install: ${installed.status} ${JSON.stringify(installed.body)}`);
+  const issued = await harness.admin.post(null, `/admin/v1/locations/${location.locationId}/tokens`, { appId });
+  if (issued.status !== 201) throw new Error(`app token: ${issued.status} ${JSON.stringify(issued.body)}`);
+  const token = issued.body.token as string;
+  return { appId, providerId, app: { locationId: location.locationId, token, api: harness.client(token) } };
 }

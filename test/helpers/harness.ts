@@ -1,5 +1,8 @@
 // Boots the real app on an ephemeral port against a real database, and talks to it over HTTP.
 // Every response to a spec operation is validated against the official spec before the test sees it.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { SpecName } from '../../src/http/openapi.js';
@@ -119,8 +122,21 @@ export async function startHarness(
 ): Promise<Harness> {
   const database = options.database ?? (await createTestDatabase(engine));
   const dropOnClose = !options.database && !options.keepDatabase;
+  // Stored files go to a directory of this server's own, removed on close, unless the test names one.
+  const dataDir = options.env?.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-data-'));
+  const removeDataDir = async () => {
+    if (!options.env?.DATA_DIR) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
   const config = {
-    ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', BOOTSTRAP_DEMO: 'false', ...options.env }),
+    ...loadConfig({
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      BOOTSTRAP_DEMO: 'false',
+      DATA_DIR: dataDir,
+      // Webhook receivers and provider delivery URLs in tests listen on loopback.
+      OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
+      ...options.env,
+    }),
     adminToken: ADMIN_TOKEN,
     database: database.config,
   };
@@ -129,6 +145,7 @@ export async function startHarness(
     server = await startServer(config, options.clock ? { clock: options.clock } : {});
   } catch (error) {
     if (dropOnClose) await database.drop();
+    await removeDataDir();
     throw error;
   }
   const baseUrl = server.url;
@@ -142,6 +159,7 @@ export async function startHarness(
     close: async () => {
       await server.close();
       if (dropOnClose) await database.drop();
+      await removeDataDir();
     },
   };
 }

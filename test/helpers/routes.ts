@@ -2,7 +2,8 @@
 // security and bad-input tests iterate. A new route adds one entry here; the coverage test fails until it does.
 import { randomUUID } from 'node:crypto';
 import type { Scope } from '../../src/domain/scopes.js';
-import { createContact, createConversation, type TestLocation } from './factories.js';
+import { createContact, createConversation, createProvider, type TestLocation } from './factories.js';
+import { directUpload, loggedCall, putSigned, storeTranscription, wavBytes } from './files.js';
 import { ADMIN_TOKEN, Client, type Operation, type RequestOptions } from './harness.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -11,6 +12,8 @@ export interface RouteRequest {
   params?: Record<string, string>;
   query?: RequestOptions['query'];
   body?: Record<string, unknown>;
+  /** The token to send it with instead of the location's own: a provider's report comes from its app. */
+  token?: string;
 }
 
 export interface LocationRoute {
@@ -19,7 +22,7 @@ export interface LocationRoute {
   url: string;
   operation: Exclude<Operation, null>;
   scope: Scope;
-  /** The request names its location (query or body): another location's token meets 403 there, else 404. */
+  /** The request names its location (query, body or path): another location's token meets 403 there, else 404. */
   namesLocation: boolean;
   /** What another location's token meets when the request does not name the location, if not 404. */
   foreignStatus?: 400;
@@ -37,6 +40,11 @@ function freshPhone(): string {
   return `+1555${String(phones).padStart(7, '0')}`;
 }
 const callee = async (location: TestLocation) => createContact(location, { phone: freshPhone() });
+/** The admin API and new tokens' clients, from a location's own client (for the app and provider factories). */
+const adminAccess = (location: TestLocation) => ({
+  admin: new Client(location.api.baseUrl, { authorization: `Bearer ${ADMIN_TOKEN}` }),
+  client: (token: string) => location.api.withHeaders({ authorization: `Bearer ${token}` }),
+});
 
 /** Sends an email to a fresh contact and answers its email message id. */
 async function sentEmail(location: TestLocation, extra: Record<string, unknown> = {}): Promise<string> {
@@ -50,6 +58,50 @@ async function sentEmail(location: TestLocation, extra: Record<string, unknown> 
   });
   if (sent.status !== 200) throw new Error(`email: ${sent.status} ${JSON.stringify(sent.body)}`);
   return sent.body.emailMessageId as string;
+}
+
+/** A call logged with a stored WAV recording; answers its message id. */
+async function recordedCall(location: TestLocation): Promise<string> {
+  const conversation = await createConversation(location);
+  const { url } = await directUpload(location, {
+    conversationId: conversation.id,
+    filename: 'call.wav',
+    contentType: 'audio/wav',
+    bytes: wavBytes(400),
+  });
+  return loggedCall(location, conversation.id, [url]);
+}
+
+/** A call logged with a stored transcription; answers the path parameters of its transcription routes. */
+async function transcribedCall(location: TestLocation) {
+  const messageId = await loggedCall(location, (await createConversation(location)).id);
+  const stored = await storeTranscription(location, messageId);
+  if (stored.status !== 200) throw new Error(`transcription: ${stored.status} ${JSON.stringify(stored.body)}`);
+  return { locationId: location.locationId, messageId };
+}
+
+/** An initiated direct upload of a small text file, its bytes already PUT: the body that completes it. */
+async function uploadedBytes(location: TestLocation) {
+  const conversation = await createConversation(location);
+  const initiated = await location.api.post(
+    'conversations:initiate-file-upload',
+    '/conversations/messages/upload/initiate',
+    {
+      locationId: location.locationId,
+      conversationId: conversation.id,
+      filename: 'notes.txt',
+      contentType: 'text/plain',
+      channel: 'SMS',
+    },
+  );
+  await putSigned(initiated.body.uploadUrl, Buffer.from('call notes\n'), 'text/plain');
+  return {
+    uploadId: initiated.body.uploadId as string,
+    filePath: initiated.body.filePath as string,
+    locationId: location.locationId,
+    conversationId: conversation.id,
+    filename: 'notes.txt',
+  };
 }
 
 export const LOCATION_ROUTES: LocationRoute[] = [
@@ -147,13 +199,18 @@ export const LOCATION_ROUTES: LocationRoute[] = [
     scope: 'conversations/message.write',
     namesLocation: false,
     build: async (location) => {
+      const provider = await createProvider(adminAccess(location), location);
       const sent = await location.api.post('conversations:send-a-new-message', '/conversations/messages', {
         type: 'SMS',
         contactId: (await callee(location)).id,
         message: 'via provider',
-        conversationProviderId: 'a1b2c3d4e5f6a1b2c3d4e5f6',
+        conversationProviderId: provider.providerId,
       });
-      return { params: { messageId: sent.body.messageId as string }, body: { status: 'delivered' } };
+      return {
+        params: { messageId: sent.body.messageId as string },
+        body: { status: 'delivered' },
+        token: provider.app.token,
+      };
     },
   },
   {
@@ -225,10 +282,14 @@ export const LOCATION_ROUTES: LocationRoute[] = [
     operation: 'conversations:update-email-message-status',
     scope: 'conversations/message.write',
     namesLocation: false,
-    build: async (location) => ({
-      params: { id: await sentEmail(location, { conversationProviderId: 'a1b2c3d4e5f6a1b2c3d4e5f6' }) },
-      body: { status: 'delivered', events: { delivered: 1 } },
-    }),
+    build: async (location) => {
+      const provider = await createProvider(adminAccess(location), location, { type: 'Email' });
+      return {
+        params: { id: await sentEmail(location, { conversationProviderId: provider.providerId }) },
+        body: { status: 'delivered', events: { delivered: 1 } },
+        token: provider.app.token,
+      };
+    },
   },
   {
     method: 'DELETE',
@@ -272,6 +333,124 @@ export const LOCATION_ROUTES: LocationRoute[] = [
     scope: 'conversations/message.readonly',
     namesLocation: false,
     build: async (location) => ({ params: await conversationId(location), query: { limit: 10, type: 'TYPE_SMS' } }),
+  },
+  {
+    method: 'POST',
+    url: '/conversations/messages/upload',
+    operation: 'conversations:upload-file-attachments',
+    scope: 'conversations/message.write',
+    namesLocation: true,
+    // As JSON, attachmentUrls only: here a stored file of this server, copied without a network fetch.
+    build: async (location) => {
+      const conversation = await createConversation(location);
+      const { url } = await directUpload(location, {
+        conversationId: conversation.id,
+        filename: 'menu.txt',
+        contentType: 'text/plain',
+        bytes: Buffer.from('today: soup\n'),
+      });
+      return {
+        body: {
+          conversationId: conversation.id,
+          contactId: conversation.contactId,
+          locationId: location.locationId,
+          attachmentUrls: [url],
+        },
+      };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/conversations/messages/upload/initiate',
+    operation: 'conversations:initiate-file-upload',
+    scope: 'conversations/message.write',
+    namesLocation: true,
+    build: async (location) => ({
+      body: {
+        locationId: location.locationId,
+        conversationId: (await createConversation(location)).id,
+        filename: 'clip.mp4',
+        contentType: 'video/mp4',
+        fileSize: 1024,
+        channel: 'WHATSAPP',
+      },
+    }),
+  },
+  {
+    method: 'POST',
+    url: '/conversations/messages/upload/complete',
+    operation: 'conversations:complete-file-upload',
+    scope: 'conversations/message.write',
+    namesLocation: true,
+    build: async (location) => ({ body: await uploadedBytes(location) }),
+  },
+  {
+    method: 'GET',
+    url: '/conversations/messages/:messageId/locations/:locationId/recording',
+    operation: 'conversations:get-message-recording',
+    scope: 'conversations/message.readonly',
+    namesLocation: true,
+    build: async (location) => ({
+      params: { messageId: await recordedCall(location), locationId: location.locationId },
+    }),
+  },
+  {
+    method: 'GET',
+    url: '/conversations/locations/:locationId/messages/:messageId/transcription',
+    operation: 'conversations:get-message-transcription',
+    scope: 'conversations/message.readonly',
+    namesLocation: true,
+    build: async (location) => ({ params: await transcribedCall(location) }),
+  },
+  {
+    method: 'GET',
+    url: '/conversations/locations/:locationId/messages/:messageId/transcription/download',
+    operation: 'conversations:download-message-transcription',
+    scope: 'conversations/message.readonly',
+    namesLocation: true,
+    build: async (location) => ({ params: await transcribedCall(location) }),
+  },
+  {
+    method: 'PUT',
+    url: '/conversations/locations/:locationId/messages/:messageId/transcription',
+    operation: 'extensions:store-message-transcription',
+    scope: 'conversations/message.write',
+    namesLocation: true,
+    build: async (location) => ({
+      params: {
+        locationId: location.locationId,
+        messageId: await loggedCall(location, (await createConversation(location)).id),
+      },
+      body: {
+        sentences: [
+          { mediaChannel: 1, sentenceIndex: 0, startTime: 0, endTime: 1.5, transcript: 'Hello', confidence: 0.9 },
+        ],
+      },
+    }),
+  },
+  {
+    method: 'POST',
+    url: '/conversations/providers/live-chat/typing',
+    operation: 'conversations:live-chat-agent-typing',
+    scope: 'conversations/livechat.write',
+    namesLocation: true,
+    build: async (location) => ({
+      body: {
+        locationId: location.locationId,
+        conversationId: (await createConversation(location)).id,
+        visitorId: 'visitor-route-check',
+        isTyping: true,
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    url: '/conversations/events/stream',
+    operation: 'extensions:stream-conversation-events',
+    scope: 'conversations.readonly',
+    namesLocation: true,
+    // follow=false: the replay from the start of the log, then the end of the response (a live stream never ends).
+    build: async (location) => ({ query: { locationId: location.locationId, lastEventId: 0, follow: false } }),
   },
   {
     method: 'POST',

@@ -61,6 +61,23 @@ const DEVIATIONS: Record<string, (schema: Json) => Json> = {
     (schema.properties as Json).lastMessageId = { type: ['string', 'null'] };
     return { type: 'object', required: ['messages'], properties: { messages: schema } };
   },
+  // Binary answers the spec describes by their headers only: a recording and a transcript file.
+  'conversations:get-message-recording:200': () => ({ type: 'string' }),
+  'conversations:download-message-transcription:200': () => ({ type: 'string' }),
+  // Production answers the array of sentences, each with an optional speaker and words (BEHAVIOUR.md §2).
+  'conversations:get-message-transcription:200': (schema) => {
+    (schema.properties as Json).speaker = { type: 'string' };
+    (schema.properties as Json).words = { type: 'array', items: { type: 'object' } };
+    return { type: 'array', items: schema };
+  },
+  // Direct uploads refuse a size or a type as the multipart upload does, with {status, message} (BEHAVIOUR.md §7).
+  'conversations:initiate-file-upload:413': () => uploadRefusal(),
+  'conversations:initiate-file-upload:415': () => uploadRefusal(),
+  'conversations:complete-file-upload:413': () => uploadRefusal(),
+  'conversations:complete-file-upload:415': () => uploadRefusal(),
+  // Server-sent event streams answer text/event-stream, not JSON.
+  'extensions:stream-conversation-events:200': () => ({ type: 'string' }),
+  'extensions:stream-live-chat-session:200': () => ({ type: 'string' }),
   // nextCursor is null on the last page (BEHAVIOUR.md §7); the spec types it string only.
   'conversations:export-messages-by-location:200': (schema) => {
     (schema.properties as Json).nextCursor = { type: ['string', 'null'] };
@@ -68,6 +85,10 @@ const DEVIATIONS: Record<string, (schema: Json) => Json> = {
     return schema;
   },
 };
+
+function uploadRefusal(): Json {
+  return responseSchema('conversations', 'upload-file-attachments', 413) as Json;
+}
 
 const COMMON_BY_STATUS: Record<number, Parameters<typeof commonSchema>[0]> = {
   400: 'BadRequestDTO',
@@ -109,7 +130,8 @@ export function specErrors(spec: SpecName, operationId: string, status: number, 
   if (status >= 400 && !validateEnvelope(body)) {
     errors.push(...(validateEnvelope.errors ?? []).map((e) => `envelope ${e.instancePath || '/'} ${e.message}`));
   }
-  if (status < 400 && body !== null && typeof body === 'object' && !('traceId' in body)) {
+  // A JSON object carries the traceId; an array (the transcription's sentences) has nowhere to put it.
+  if (status < 400 && body !== null && typeof body === 'object' && !Array.isArray(body) && !('traceId' in body)) {
     errors.push('body has no traceId');
   }
   return errors;

@@ -268,6 +268,10 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
       locationId: location.locationId,
       conversationId: conversation.id,
       tokenId: 'unknownToken',
+      appId: 'unknownApp',
+      providerId: 'unknownProvider',
+      deliveryId: 'unknownDelivery',
+      widgetId: 'unknownWidget',
     };
     const failures: Failure[] = [];
     for (const route of allRoutes(harness.server.services).filter((r) => r.access.kind === 'admin')) {

@@ -65,6 +65,10 @@ describe.each(ENGINES)('switchboard CLI on %s', (engine: EngineName) => {
     const [, locationId] = await first.waitFor(/Location id:\s+([0-9A-Za-z]{20})\n/);
     const [, token] = await first.waitFor(new RegExp(`Token:\\s+(pit-${UUID})\\n`));
     const [, adminToken] = await first.waitFor(new RegExp(`Admin token .*: (sba-${UUID})\\n`));
+    // The demo location has a live chat widget, and its demo page opens it.
+    const [, chatDemo] = await first.waitFor(/Live chat:\s+(http\S+\/widget\/demo\?widgetId=[0-9A-Za-z]{20})\n/);
+    const widgetId = new URL(chatDemo as string).searchParams.get('widgetId');
+    expect((await fetch(`${url}/widget/v1/widgets/${widgetId}`)).status).toBe(200);
     // The curl line it suggests uses the real port, not the configured 0.
     expect(first.stdout).toContain(`"${url}/conversations/search?locationId=${locationId}"`);
 

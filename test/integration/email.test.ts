@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../helpers/clock.js';
 import { ENGINES } from '../helpers/engines.js';
-import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
+import {
+  createContact,
+  createLocation,
+  createProvider,
+  type TestLocation,
+  type TestProvider,
+} from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 
 const SEND = 'conversations:send-a-new-message' as const;
@@ -22,12 +28,15 @@ describe.each(ENGINES)('email on %s', (engine) => {
   let harness: Harness;
   let location: TestLocation;
   let other: TestLocation;
+  /** An Email provider on the location: its app's token makes the status reports. */
+  let mail: TestProvider;
   const clock = new TestClock();
 
   beforeAll(async () => {
     harness = await startHarness(engine, { clock, env: { WORKER_ENABLED: 'false' } });
     location = await createLocation(harness);
     other = await createLocation(harness);
+    mail = await createProvider(harness, location, { type: 'Email' });
   });
   afterAll(() => harness?.close());
 
@@ -41,7 +50,7 @@ describe.each(ENGINES)('email on %s', (engine) => {
     return sent.body;
   }
   const getEmail = (id: string, at: TestLocation = location) => at.api.get(GET, `/conversations/messages/email/${id}`);
-  const report = (id: string, body: Record<string, unknown>, at: TestLocation = location) =>
+  const report = (id: string, body: Record<string, unknown>, at: TestLocation = mail.app) =>
     at.api.put(STATUS, `/conversations/messages/email/${id}/status`, body);
   const cancel = (id: string, at: TestLocation = location) =>
     at.api.delete(CANCEL, `/conversations/messages/email/${id}/schedule`);
@@ -217,7 +226,7 @@ describe.each(ENGINES)('email on %s', (engine) => {
       const sent = await send({
         contactId: contact.id,
         html: '<p>Hello</p>',
-        conversationProviderId: 'prov123',
+        conversationProviderId: mail.providerId,
         ...fields,
       });
       await deliver();
@@ -233,7 +242,7 @@ describe.each(ENGINES)('email on %s', (engine) => {
       let email = (await getEmail(id)).body;
       expect(email).toMatchObject({
         status: 'delivered',
-        conversationProviderId: 'prov123',
+        conversationProviderId: mail.providerId,
         events: { delivered: 1, accepted: 1 },
         eventTimestamps: { delivered: firstAt },
       });
@@ -330,12 +339,13 @@ describe.each(ENGINES)('email on %s', (engine) => {
         contactId: contact.id,
         html: '<p>More</p>',
         threadId: id,
-        conversationProviderId: 'prov123',
+        conversationProviderId: mail.providerId,
       });
       await deliver();
       await report(id, { status: 'failed' });
       expect((await getEmail(id)).body.status).toBe('failed');
-      expect((await messageRow(sent.messageId))?.status).toBe('delivered');
+      // Handed to the provider (`sent`): only the provider's reports move it on.
+      expect((await messageRow(sent.messageId))?.status).toBe('sent');
       await report(reply.emailMessageId, { status: 'opened', events: { opened: 1 } });
       expect((await messageRow(sent.messageId))?.status).toBe('opened');
     });
@@ -353,14 +363,14 @@ describe.each(ENGINES)('email on %s', (engine) => {
       });
       expect((await getEmail(builtIn.emailMessageId)).body.events).toEqual({});
 
-      const inbound = await location.api.post(
+      const inbound = await mail.app.api.post(
         'conversations:add-an-inbound-message',
         '/conversations/messages/inbound',
         {
           type: 'Email',
           contactId: contact.id,
           html: '<p>In</p>',
-          conversationProviderId: 'prov123',
+          conversationProviderId: mail.providerId,
         },
       );
       expect((await report(inbound.body.emailMessageId, { status: 'delivered' })).status).toBe(403);
@@ -392,7 +402,7 @@ describe.each(ENGINES)('email on %s', (engine) => {
         contactId: contact.id,
         html: '<p>Later</p>',
         scheduledTimestamp: inAnHour(),
-        conversationProviderId: 'prov123',
+        conversationProviderId: mail.providerId,
       });
       expect(scheduled.msg).toBe('Message scheduled successfully.');
       expect((await getEmail(scheduled.emailMessageId)).body.status).toBe('scheduled');

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../helpers/clock.js';
 import { ENGINES } from '../helpers/engines.js';
-import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
+import { createContact, createLocation, createProvider, type TestLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { specErrors } from '../helpers/spec-validator.js';
 
@@ -98,6 +98,7 @@ describe.each(ENGINES)('domain events on %s', (engine) => {
 
   it('never deadlocks when deliveries and provider reports touch the same emails at once', async () => {
     const location = await createLocation(harness);
+    const provider = await createProvider(harness, location, { type: 'Email' });
     const emails: string[] = [];
     for (let i = 0; i < 12; i += 1) {
       const contact = await createContact(location);
@@ -105,12 +106,12 @@ describe.each(ENGINES)('domain events on %s', (engine) => {
         type: 'Email',
         contactId: contact.id,
         html: `<p>Mail ${i}</p>`,
-        conversationProviderId: 'a1b2c3d4e5f6a1b2c3d4e5f6',
+        conversationProviderId: provider.providerId,
       });
       emails.push(sent.body.emailMessageId);
     }
     const reports = emails.map((id) =>
-      location.api.put('conversations:update-email-message-status', `/conversations/messages/email/${id}/status`, {
+      provider.app.api.put('conversations:update-email-message-status', `/conversations/messages/email/${id}/status`, {
         status: 'delivered',
         events: { delivered: 1 },
       }),

@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../helpers/clock.js';
 import { ENGINES } from '../helpers/engines.js';
-import { createContact, createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
+import {
+  createContact,
+  createConversation,
+  createLocation,
+  createProvider,
+  type TestLocation,
+} from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import {
   inbound,
@@ -193,42 +199,43 @@ describe.each(ENGINES)('inbound and outbound on %s', (engine) => {
 
   it('treats a repeated altId of the same provider as the same message', async () => {
     const contact = await createContact(location);
-    const providerA = 'a'.repeat(24);
-    const providerB = 'b'.repeat(24);
+    // One app with two providers: the altIds of each are its own.
+    const { app, appId, providerId: providerA } = await createProvider(harness, location);
+    const providerB = (await createProvider(harness, location, { appId })).providerId;
     const body = { type: 'SMS', contactId: contact.id, message: 'once', altId: 'provider-msg-1' };
-    const first = await inbound(location, { ...body, conversationProviderId: providerA });
-    const again = await inbound(location, { ...body, conversationProviderId: providerA });
+    const first = await inbound(app, { ...body, conversationProviderId: providerA });
+    const again = await inbound(app, { ...body, conversationProviderId: providerA });
     expect(again.status).toBe(200);
     expect(again.body.messageId).toBe(first.body.messageId);
     expect(await messageCount(harness, first.body.conversationId)).toBe(1);
     expect((await summaryOf(location, first.body.conversationId)).unreadCount).toBe(1);
-    const otherProvider = await inbound(location, { ...body, conversationProviderId: providerB });
+    const otherProvider = await inbound(app, { ...body, conversationProviderId: providerB });
     expect(otherProvider.body.messageId).not.toBe(first.body.messageId);
     expect(await messageCount(harness, first.body.conversationId)).toBe(2);
     const racing = await Promise.all(
-      [1, 2, 3, 4].map(() => inbound(location, { ...body, altId: 'raced', conversationProviderId: providerA })),
+      [1, 2, 3, 4].map(() => inbound(app, { ...body, altId: 'raced', conversationProviderId: providerA })),
     );
     expect(new Set(racing.map((r) => r.body.messageId)).size).toBe(1);
     expect(await messageCount(harness, first.body.conversationId)).toBe(3);
   });
 
-  it('never confuses two provider/altId pairs that join to the same text', async () => {
+  it('takes a provider’s id only from its own app, on a location it is installed on (400 otherwise)', async () => {
     const contact = await createContact(location);
-    const first = await inbound(location, {
-      type: 'SMS',
-      contactId: contact.id,
-      message: 'x',
-      conversationProviderId: 'p:q',
-      altId: 'r',
-    });
-    const second = await inbound(location, {
-      type: 'SMS',
-      contactId: contact.id,
-      message: 'y',
-      conversationProviderId: 'p',
-      altId: 'q:r',
-    });
-    expect(second.body.messageId).not.toBe(first.body.messageId);
+    const own = await createProvider(harness, location);
+    const foreign = await createProvider(harness, location);
+    const elsewhere = await createProvider(harness, await createLocation(harness), { appId: own.appId });
+    const body = { type: 'SMS', contactId: contact.id, message: 'hi' };
+    expect((await inbound(own.app, { ...body, conversationProviderId: own.providerId })).status).toBe(200);
+    for (const [as, providerId] of [
+      [own.app, 'f'.repeat(24)],
+      [own.app, foreign.providerId],
+      [own.app, elsewhere.providerId],
+      [location, own.providerId],
+    ] as const) {
+      const refused = await inbound(as, { ...body, conversationProviderId: providerId });
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toBe('Invalid conversationProviderId');
+    }
   });
 
   it('addresses an email given direction outbound to the contact', async () => {
@@ -287,10 +294,11 @@ describe.each(ENGINES)('inbound and outbound on %s', (engine) => {
   it('logs an outbound call (TYPE_CALL, EXTERNAL_CALL) on a conversation', async () => {
     const conversation = await createConversation(location);
     const at = clock.advance(1_000);
-    const logged = await outboundCall(location, {
+    const calls = await createProvider(harness, location, { type: 'Call' });
+    const logged = await outboundCall(calls.app, {
       type: 'Call',
       conversationId: conversation.id,
-      conversationProviderId: 'c'.repeat(24),
+      conversationProviderId: calls.providerId,
       call: { to: '+15550003000', from: '+15550004000', status: 'answered' },
     });
     expect(logged.status).toBe(200);

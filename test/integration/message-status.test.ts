@@ -4,20 +4,28 @@ import { messageRow } from '../../src/domain/messages/records.js';
 import { insertMessage } from '../../src/store/repositories/messages.js';
 import { TestClock } from '../helpers/clock.js';
 import { ENGINES } from '../helpers/engines.js';
-import { createContact, createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
+import {
+  createContact,
+  createConversation,
+  createLocation,
+  createProvider,
+  type TestLocation,
+} from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { inbound, outboundCall, send, uniquePhone } from '../helpers/messages.js';
 
-const PROVIDER = 'a1b2c3d4e5f6a1b2c3d4e5f6';
 const url = (n: number) => `https://recordings.example.com/call-${n}.mp3`;
 
 describe.each(ENGINES)('message status and attachments on %s', (engine) => {
   let harness: Harness;
   let location: TestLocation;
   let other: TestLocation;
+  /** One app with an SMS, an Email and a Call provider on the location; `app` is its token there. */
+  let app: TestLocation;
+  const provider = { SMS: '', Email: '', Call: '' };
   const clock = new TestClock();
 
-  const putStatus = (messageId: string, body: Record<string, unknown>, as: TestLocation = location) =>
+  const putStatus = (messageId: string, body: Record<string, unknown>, as: TestLocation = app) =>
     as.api.put('conversations:update-message-status', `/conversations/messages/${messageId}/status`, body);
   const putAttachments = (messageId: string, body: Record<string, unknown>, raw = false) =>
     location.api.put(
@@ -39,7 +47,7 @@ describe.each(ENGINES)('message status and attachments on %s', (engine) => {
       type: 'SMS',
       contactId: contact.id,
       message: 'hi',
-      conversationProviderId: PROVIDER,
+      conversationProviderId: provider.SMS,
     });
     expect(sent.status).toBe(200);
     return sent.body as { messageId: string; conversationId: string };
@@ -49,6 +57,12 @@ describe.each(ENGINES)('message status and attachments on %s', (engine) => {
     harness = await startHarness(engine, { clock, env: { WORKER_ENABLED: 'false' } });
     location = await createLocation(harness);
     other = await createLocation(harness);
+    const sms = await createProvider(harness, location, { type: 'SMS' });
+    app = sms.app;
+    provider.SMS = sms.providerId;
+    for (const type of ['Email', 'Call'] as const) {
+      provider[type] = (await createProvider(harness, location, { type, appId: sms.appId })).providerId;
+    }
   });
   afterAll(() => harness?.close());
 
@@ -87,7 +101,7 @@ describe.each(ENGINES)('message status and attachments on %s', (engine) => {
         contactId: contact.id,
         html: '<p>hello</p>',
         emailCc: ['cc.person@example.com'],
-        conversationProviderId: PROVIDER,
+        conversationProviderId: provider.Email,
       });
       const reported = await putStatus(first.body.messageId, {
         status: 'delivered',
@@ -114,7 +128,7 @@ describe.each(ENGINES)('message status and attachments on %s', (engine) => {
         contactId: contact.id,
         html: '<p>again</p>',
         threadId: first.body.emailMessageId,
-        conversationProviderId: PROVIDER,
+        conversationProviderId: provider.Email,
       });
       await putStatus(first.body.messageId, { status: 'read', emailMessageId: first.body.emailMessageId });
       expect((await getMessage(first.body.messageId)).status).toBe('pending');
@@ -128,7 +142,7 @@ describe.each(ENGINES)('message status and attachments on %s', (engine) => {
         type: 'Email',
         contactId: contact.id,
         html: '<p>x</p>',
-        conversationProviderId: PROVIDER,
+        conversationProviderId: provider.Email,
       });
       const stranger = await putStatus(email.body.messageId, {
         status: 'delivered',
@@ -158,10 +172,21 @@ describe.each(ENGINES)('message status and attachments on %s', (engine) => {
         type: 'SMS',
         contactId: contact.id,
         message: 'later',
-        conversationProviderId: PROVIDER,
+        conversationProviderId: provider.SMS,
         scheduledTimestamp: Math.floor(clock.now() / 1000) + 3600,
       });
       expect((await putStatus(scheduled.body.messageId, { status: 'delivered' })).status).toBe(400);
+    });
+
+    it('answers 401 CONVERSATIONS_MSG_PROVIDER_NO_ACCESS to any token but the provider app’s', async () => {
+      const sms = await providerSms();
+      const stranger = await createProvider(harness, location);
+      for (const as of [location, stranger.app]) {
+        const refused = await putStatus(sms.messageId, { status: 'delivered' }, as);
+        expect(refused.status).toBe(401);
+        expect(refused.body).toMatchObject({ statusCode: 401, canonicalCode: 'CONVERSATIONS_MSG_PROVIDER_NO_ACCESS' });
+      }
+      expect((await getMessage(sms.messageId)).status).toBe('pending');
     });
 
     it('answers 404 for an unknown or another location’s message, 422 for a bad body', async () => {
@@ -179,10 +204,10 @@ describe.each(ENGINES)('message status and attachments on %s', (engine) => {
   describe('attachments', () => {
     const callLog = async () => {
       const conversation = await createConversation(location);
-      const logged = await outboundCall(location, {
+      const logged = await outboundCall(app, {
         type: 'Call',
         conversationId: conversation.id,
-        conversationProviderId: PROVIDER,
+        conversationProviderId: provider.Call,
         call: { status: 'completed' },
       });
       return logged.body.messageId as string;

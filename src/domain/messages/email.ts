@@ -22,6 +22,7 @@ import {
   upsertRecipients,
 } from '../email-status.js';
 import { DomainError, notFound } from '../errors.js';
+import { requireProviderOwner } from '../providers.js';
 import { textOf } from './summary.js';
 
 export interface EmailServiceDeps {
@@ -90,8 +91,16 @@ export class EmailService {
     return email;
   }
 
-  /** A custom provider reports what became of an email it sent (spec: update-email-message-status). */
-  async updateStatus(locationId: string, id: string, report: EmailStatusReport): Promise<EmailStatusResult> {
+  /**
+   * A custom provider reports what became of an email it sent (spec: update-email-message-status); `appId` is the
+   * reporting token's app, which must own the email's provider.
+   */
+  async updateStatus(
+    locationId: string,
+    id: string,
+    report: EmailStatusReport,
+    appId: string | null,
+  ): Promise<EmailStatusResult> {
     const { events, clock } = this.deps;
     await events.transaction(async (db, emit) => {
       const found = await findEmail(db, locationId, id);
@@ -100,6 +109,7 @@ export class EmailService {
         throw forbidden('Status updates are only supported for custom conversation provider emails');
       }
       if (found.direction !== 'outbound') throw forbidden('Status updates are only supported for outbound emails');
+      await requireProviderOwner(db, found.conversation_provider_id, appId);
       const now = clock.now();
       const email = await lockEmail(db, found, now);
       // Until its scheduled time the email has not left: no provider can report on it yet.

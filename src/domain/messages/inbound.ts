@@ -38,6 +38,8 @@ export interface ProcessInput extends MessageContentFields {
   date?: string;
   call?: CallData;
   userId?: string;
+  /** The live chat widget a Live_Chat message came through (set by the visitor API). */
+  chatWidgetId?: string;
 }
 
 export interface ProcessResult {
@@ -48,6 +50,14 @@ export interface ProcessResult {
   contactId: string;
   dateAdded: string;
   emailMessageId?: string;
+}
+
+/** An email received by Switchboard itself (inbound SMTP or the parse endpoint), beyond what the API carries. */
+export interface ReceivedEmailFacts {
+  /** Its own Message-ID, so replies to it thread too. */
+  rfcMessageId?: string;
+  /** Every To address, where the API has one. */
+  to?: string[];
 }
 
 export interface ProcessContext {
@@ -86,7 +96,11 @@ function callMeta(input: ProcessInput): { meta: Record<string, unknown>; subType
   return { meta, subType: 'EXTERNAL_CALL' };
 }
 
-export async function processMessage(ctx: ProcessContext, input: ProcessInput): Promise<ProcessResult> {
+export async function processMessage(
+  ctx: ProcessContext,
+  input: ProcessInput,
+  received: ReceivedEmailFacts = {},
+): Promise<ProcessResult> {
   const providerId = input.conversationProviderId ?? null;
   const altKey = altKeyOf(providerId, input.altId);
   if (altKey) {
@@ -142,6 +156,7 @@ export async function processMessage(ctx: ProcessContext, input: ProcessInput): 
         providerId,
         altId: input.altId ?? null,
         threadId: emailId ?? null,
+        chatWidgetId: input.chatWidgetId ?? null,
         at,
         now: ctx.now,
       }),
@@ -172,7 +187,7 @@ export async function processMessage(ctx: ProcessContext, input: ProcessInput): 
         html,
         attachments: input.attachments ?? [],
         from,
-        to: [to],
+        to: received.to?.length ? received.to : [to],
         cc: (input.emailCc ?? []).map(normaliseEmail),
         bcc: (input.emailBcc ?? []).map(normaliseEmail),
         replyToMessageId: repliedTo?.id ?? null,
@@ -180,7 +195,7 @@ export async function processMessage(ctx: ProcessContext, input: ProcessInput): 
         provider: providerId ? 'Custom Provider' : 'Switchboard Email',
         altId: input.altId ?? null,
         source: 'api',
-        rfcMessageId: `<${emailId}@${ctx.emailDomain}>`,
+        rfcMessageId: received.rfcMessageId ?? `<${emailId}@${ctx.emailDomain}>`,
         scheduledAt: null,
         // A reply without a date of its own comes after everything already in its thread.
         at: repliedTo && input.date === undefined ? await nextEmailTime(ctx.db, message.id, at) : at,

@@ -9,6 +9,8 @@ import { isUniqueViolation } from '../../store/driver-errors.js';
 import { findIdempotencyKey, insertIdempotencyKey } from '../../store/repositories/idempotency.js';
 import type { Clock } from '../clock.js';
 import { keyReused, requestHash } from '../idempotency.js';
+import { SEND_TYPES } from '../message-types.js';
+import { providerForSend, requireAppProvider } from '../providers.js';
 import {
   logOutboundCall,
   type OutboundCallInput,
@@ -63,7 +65,9 @@ export class MessageService {
             });
           },
         };
-        const sent = await sendMessage(ctx, input);
+        // The provider named, or the location's default for the channel: the message goes out through it.
+        const providerId = await providerForSend(db, locationId, SEND_TYPES[input.type], input.conversationProviderId);
+        const sent = await sendMessage(ctx, providerId ? { ...input, conversationProviderId: providerId } : input);
         if (idempotencyKey) {
           await insertIdempotencyKey(db, {
             location_id: locationId,
@@ -88,12 +92,23 @@ export class MessageService {
     }
   }
 
-  async inbound(locationId: string, input: ProcessInput): Promise<ProcessResult> {
-    return this.process(locationId, (ctx) => processMessage(ctx, input));
+  /** `appId` is the caller's: a conversationProviderId must name a provider of that app installed here. */
+  async inbound(locationId: string, input: ProcessInput, appId: string | null = null): Promise<ProcessResult> {
+    return this.process(locationId, async (ctx) => {
+      await requireAppProvider(ctx.db, locationId, appId, input.conversationProviderId);
+      return processMessage(ctx, input);
+    });
   }
 
-  async outboundCall(locationId: string, input: OutboundCallInput): Promise<ProcessResult> {
-    return this.process(locationId, (ctx) => logOutboundCall(ctx, input));
+  async outboundCall(
+    locationId: string,
+    input: OutboundCallInput,
+    appId: string | null = null,
+  ): Promise<ProcessResult> {
+    return this.process(locationId, async (ctx) => {
+      await requireAppProvider(ctx.db, locationId, appId, input.conversationProviderId);
+      return logOutboundCall(ctx, input);
+    });
   }
 
   private async process(

@@ -2,7 +2,6 @@
 // (PUT .../messages/{id}/status, per email and per recipient for email threads), and the recording or files of
 // an external call (PUT .../messages/{id}/attachments).
 import type { EventLog } from '../../events/event-log.js';
-import type { Store } from '../../store/database.js';
 import type { Executor } from '../../store/executor.js';
 import { type EmailRow, emailsOfMessage, findEmail, updateEmail } from '../../store/repositories/emails.js';
 import { findMessage, lockMessage, type MessageRow, updateMessage } from '../../store/repositories/messages.js';
@@ -10,6 +9,7 @@ import type { Clock } from '../clock.js';
 import { type RecipientStatus, type RecipientUpdate, upsertRecipients } from '../email-status.js';
 import { DomainError, notFound } from '../errors.js';
 import { isEmailCode } from '../message-types.js';
+import { requireProviderOwner } from '../providers.js';
 
 export type ProviderStatus = 'delivered' | 'failed' | 'pending' | 'read';
 
@@ -41,11 +41,15 @@ export const MAX_CALL_ATTACHMENTS = 5;
 
 const messageNotFound = () => notFound('Message');
 
-/** Only a provider knows a message's fate: messages Switchboard did not hand to one are not theirs to report on. */
-function requireProviderMessage(message: MessageRow): void {
+/**
+ * Only a provider knows a message's fate: messages Switchboard did not hand to one are not theirs to report on, and
+ * only the app owning the message's provider may report (BEHAVIOUR.md §5).
+ */
+async function requireProviderMessage(db: Executor, message: MessageRow, appId: string | null): Promise<void> {
   if (!message.conversation_provider_id) {
     throw new DomainError('FORBIDDEN', 'Message was not sent through a conversation provider');
   }
+  await requireProviderOwner(db, message.conversation_provider_id, appId);
   if (message.status === 'scheduled') {
     throw new DomainError('BAD_REQUEST', 'Message is scheduled and has not been handed to the provider yet');
   }
@@ -88,11 +92,12 @@ export async function updateMessageStatus(
   messageId: string,
   input: StatusUpdateInput,
   now: number,
+  appId: string | null,
 ): Promise<StatusUpdateResult> {
   // Locked: reports on several recipients of one email may arrive at once, each adding to the same list.
   const message = await lockMessage(db, locationId, messageId);
   if (!message) throw messageNotFound();
-  requireProviderMessage(message);
+  await requireProviderMessage(db, message, appId);
   const email = await targetEmail(db, message, input);
   const recipients = input.recipients ?? [];
   if (recipients.length > 0 && !email) {
@@ -148,10 +153,16 @@ export async function replaceCallAttachments(
 export class MessageStatusService {
   constructor(private readonly deps: { events: EventLog; clock: Clock }) {}
 
-  async updateStatus(locationId: string, messageId: string, input: StatusUpdateInput): Promise<StatusUpdateResult> {
+  /** `appId` is the reporting token's app, which must own the message's provider. */
+  async updateStatus(
+    locationId: string,
+    messageId: string,
+    input: StatusUpdateInput,
+    appId: string | null,
+  ): Promise<StatusUpdateResult> {
     const { events, clock } = this.deps;
     return events.transaction(async (db, emit) => {
-      const result = await updateMessageStatus(db, locationId, messageId, input, clock.now());
+      const result = await updateMessageStatus(db, locationId, messageId, input, clock.now(), appId);
       const emailId = result.emailMessageId;
       emit({ type: 'message.updated', locationId, messageId: result.messageId, ...(emailId ? { emailId } : {}) });
       return result;

@@ -56,6 +56,8 @@ export function adminLocationRoutes({ locations }: Services): Route[] {
           properties: {
             scopes: { type: 'array', items: { type: 'string', enum: [...SCOPES] }, minItems: 1, maxItems: 50 },
             name: { type: 'string', maxLength: 200 },
+            // The app the token acts for (its providers' reports and inbound messages).
+            appId: { type: 'string', pattern: '^[0-9a-f]{24}$' },
           },
           // A misspelt `scope` must not silently fall back to every scope.
           additionalProperties: false,
@@ -64,7 +66,7 @@ export function adminLocationRoutes({ locations }: Services): Route[] {
       handler: async (
         request: FastifyRequest<{
           Params: { locationId: string };
-          Body: { scopes?: string[]; name?: string };
+          Body: { scopes?: string[]; name?: string; appId?: string };
         }>,
         reply,
       ) => {

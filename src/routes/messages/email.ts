@@ -56,7 +56,7 @@ export function emailRoutes({ emails }: Services): Route[] {
         },
       }),
       handler: async (request: FastifyRequest<{ Params: { id: string }; Body: EmailStatusReport }>) =>
-        emails.updateStatus(authOf(request).locationId, request.params.id, request.body),
+        emails.updateStatus(authOf(request).locationId, request.params.id, request.body, authOf(request).appId),
     },
     {
       method: 'DELETE',

@@ -86,7 +86,7 @@ export function sendRoutes({ messages }: Services): Route[] {
         },
       }),
       handler: async (request: FastifyRequest<{ Body: ProcessInput }>) =>
-        messages.inbound(authOf(request).locationId, request.body),
+        messages.inbound(authOf(request).locationId, request.body, authOf(request).appId),
     },
     {
       method: 'POST',
@@ -96,7 +96,7 @@ export function sendRoutes({ messages }: Services): Route[] {
         body: { required: ['type', 'conversationId'], properties: { attachments, call: callData } },
       }),
       handler: async (request: FastifyRequest<{ Body: OutboundCallInput }>) =>
-        messages.outboundCall(authOf(request).locationId, request.body),
+        messages.outboundCall(authOf(request).locationId, request.body, authOf(request).appId),
     },
   ];
 }

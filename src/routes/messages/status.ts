@@ -65,7 +65,12 @@ export function messageStatusRoutes({ messageStatus }: Services): Route[] {
         },
       }),
       handler: async (request: FastifyRequest<MessageParams & { Body: StatusUpdateInput }>) =>
-        messageStatus.updateStatus(authOf(request).locationId, request.params.messageId, request.body),
+        messageStatus.updateStatus(
+          authOf(request).locationId,
+          request.params.messageId,
+          request.body,
+          authOf(request).appId,
+        ),
     },
     {
       method: 'PUT',

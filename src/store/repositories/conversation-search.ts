@@ -2,6 +2,7 @@
 // on (sort value, seq), never OFFSET, so page 1,000 costs what page 1 does.
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { ConversationSearch } from '../../domain/conversation-search.js';
+import { cachedCount } from '../count-cache.js';
 import type { Engine } from '../database.js';
 import type { Executor } from '../executor.js';
 import type { Database } from '../schema.js';
@@ -23,15 +24,26 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
-function textCondition(eb: EB, text: string, engine: Engine): Expression<SqlBool> {
+function ftsMatch(eb: EB, text: string): Expression<SqlBool> {
+  return eb(
+    'c.seq',
+    'in',
+    sql<number>`(SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ${ftsPhrase(text)})`,
+  );
+}
+
+/** Whether the SQLite trigram index can serve a fragment (it needs at least three characters). */
+function ftsSearchable(engine: Engine, text: string | undefined): text is string {
+  return engine === 'sqlite' && text !== undefined && [...text].length >= 3;
+}
+
+function textCondition(eb: EB, text: string, engine: Engine, matches?: readonly number[]): Expression<SqlBool> {
+  // A rare fragment (a phone number, an email address) was looked up in the trigram index first: its few matches
+  // are fetched by rowid, where walking the location's sort index in order would visit every conversation. (Like
+  // the page and its count, the lookup and the page are two reads: a row renamed in between shows its new text.)
+  if (matches) return eb('c.seq', 'in', [...matches]);
   // The trigram indexes (FTS5 trigram, pg_trgm) need at least three characters; shorter fragments scan the location.
-  if (engine === 'sqlite' && [...text].length >= 3) {
-    return eb(
-      'c.seq',
-      'in',
-      sql<number>`(SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ${ftsPhrase(text)})`,
-    );
-  }
+  if (ftsSearchable(engine, text)) return ftsMatch(eb, text);
   return sql<SqlBool>`c.search_text LIKE ${likePattern(text)} ESCAPE '\\'`;
 }
 
@@ -60,8 +72,17 @@ function sortKeys(search: ConversationSearch) {
   }
 }
 
-function filters(eb: EB, search: ConversationSearch, engine: Engine): Expression<SqlBool>[] {
-  const conditions: Expression<SqlBool>[] = [eb('c.location_id', '=', search.locationId)];
+function filters(
+  eb: EB,
+  search: ConversationSearch,
+  engine: Engine,
+  matches?: readonly number[],
+): Expression<SqlBool>[] {
+  // With a rowid list to fetch, `+` keeps SQLite from walking a location index instead (unary plus on a column
+  // makes the term unusable for an index, and every other index of conversations starts with location_id).
+  const conditions: Expression<SqlBool>[] = [
+    matches ? sql<SqlBool>`+c.location_id = ${search.locationId}` : eb('c.location_id', '=', search.locationId),
+  ];
   if (search.contactId) conditions.push(eb('c.contact_id', '=', search.contactId));
   if (search.id) conditions.push(eb('c.id', '=', search.id));
   if (search.assignedTo) {
@@ -75,7 +96,7 @@ function filters(eb: EB, search: ConversationSearch, engine: Engine): Expression
     conditions.push(memberCondition(eb, 'conversation_followers', search.locationId, search.followers));
   if (search.mentions)
     conditions.push(memberCondition(eb, 'conversation_mentions', search.locationId, search.mentions));
-  if (search.text) conditions.push(textCondition(eb, search.text, engine));
+  if (search.text) conditions.push(textCondition(eb, search.text, engine, matches));
   if (search.lastMessageType) conditions.push(eb('c.last_message_type', '=', search.lastMessageType));
   if (search.lastMessageAction) conditions.push(eb('c.last_outbound_action', '=', search.lastMessageAction));
   if (search.lastMessageDirection) conditions.push(eb('c.last_message_direction', '=', search.lastMessageDirection));
@@ -114,10 +135,14 @@ function baseQuery(db: Executor, search: ConversationSearch) {
 }
 
 /** The page and count queries of a search, built but not run (the query-plan tests EXPLAIN exactly these). */
-export function searchQueries(db: Executor, engine: Engine, search: ConversationSearch) {
+/**
+ * `matches`: the rowids of every conversation the text matches, when the trigram index was probed first and found
+ * few (SQLite); the text condition is then a rowid list.
+ */
+export function searchQueries(db: Executor, engine: Engine, search: ConversationSearch, matches?: readonly number[]) {
   const { value, tiebreak } = sortKeys(search);
   const comparator = search.order === 'desc' ? '<' : '>';
-  const where = (eb: EB) => eb.and(filters(eb, search, engine));
+  const where = (eb: EB) => eb.and(filters(eb, search, engine, matches));
 
   const rows = (after?: (eb: EB) => Expression<SqlBool>) =>
     baseQuery(db, search)
@@ -164,12 +189,30 @@ export function searchQueries(db: Executor, engine: Engine, search: Conversation
   return { page, count };
 }
 
+/** At most this many trigram matches are fetched by rowid; more than that, and the sort index is walked instead. */
+const SPARSE_MATCHES = 1000;
+
+/** The rowids a fragment matches if they are few (at most SPARSE_MATCHES), else undefined. */
+async function sparseMatches(db: Executor, text: string): Promise<number[] | undefined> {
+  const { rows } = await sql<{ rowid: number }>`SELECT rowid FROM conversations_fts
+    WHERE conversations_fts MATCH ${ftsPhrase(text)} LIMIT ${SPARSE_MATCHES + 1}`.execute(db);
+  return rows.length <= SPARSE_MATCHES ? rows.map((row) => row.rowid) : undefined;
+}
+
 export async function searchConversations(
   db: Executor,
   engine: Engine,
   search: ConversationSearch,
 ): Promise<SearchPage> {
-  const { page, count } = searchQueries(db, engine, search);
-  const [rows, counted] = await Promise.all([page.execute(), count.executeTakeFirstOrThrow()]);
-  return { rows: rows as SearchPage['rows'], total: Number(counted.total) };
+  const matches = ftsSearchable(engine, search.text) ? await sparseMatches(db, search.text) : undefined;
+  if (matches?.length === 0) return { rows: [], total: 0 };
+  const { page, count } = searchQueries(db, engine, search, matches);
+  // The total is exact, and over a large location costs more than the page: while nothing is written it is the
+  // same for every page of a search (the cursor is no part of the count), so it is counted once.
+  const compiled = count.compile();
+  const total = cachedCount(db, `${compiled.sql}\n${JSON.stringify(compiled.parameters)}`, async () =>
+    Number((await count.executeTakeFirstOrThrow()).total),
+  );
+  const [rows, counted] = await Promise.all([page.execute(), total]);
+  return { rows: rows as SearchPage['rows'], total: counted };
 }

@@ -83,3 +83,9 @@ export async function nextEmailTime(db: Executor, messageId: string, at: number)
   const latest = row?.latest === null || row?.latest === undefined ? undefined : Number(row.latest);
   return latest === undefined ? at : Math.max(at, latest + 1);
 }
+
+/** Emails of any location sent or received with one of these Message-IDs (the inbound SMTP listener's threading). */
+export async function findEmailsByRfcIds(db: Executor, rfcMessageIds: readonly string[]): Promise<EmailRow[]> {
+  if (rfcMessageIds.length === 0) return [];
+  return db.selectFrom('emails').selectAll().where('rfc_message_id', 'in', rfcMessageIds).execute();
+}

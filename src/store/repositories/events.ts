@@ -38,3 +38,21 @@ export async function deleteEventsBefore(db: Executor, createdBefore: number): P
   const result = await db.deleteFrom('domain_events').where('created_at', '<', createdBefore).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** The sequence number of a location's latest committed event (0 before its first); null for no such location. */
+export async function currentEventSeq(db: Executor, locationId: string): Promise<number | null> {
+  const row = await db.selectFrom('locations').select('event_seq').where('id', '=', locationId).executeTakeFirst();
+  return row ? Number(row.event_seq) : null;
+}
+
+/** Keeps a location's latest `keep` events, deleting older ones; answers how many went. */
+export async function deleteEventsBeyond(db: Executor, locationId: string, keep: number): Promise<number> {
+  const head = await currentEventSeq(db, locationId);
+  if (head === null || head <= keep) return 0;
+  const result = await db
+    .deleteFrom('domain_events')
+    .where('location_id', '=', locationId)
+    .where('seq', '<=', head - keep)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,5 +1,6 @@
 // Messages of conversations: append, read, keyset-paged history and export.
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import { cachedCount } from '../count-cache.js';
 import type { Executor } from '../executor.js';
 import type { Database, MessagesTable } from '../schema.js';
 
@@ -115,7 +116,7 @@ export async function exportMessages(db: Executor, query: ExportQuery) {
   const after = query.after;
   const beyond = query.order === 'desc' ? '<' : '>';
   const reaches = query.order === 'desc' ? '<=' : '>=';
-  const rows = await db
+  const page = db
     .selectFrom('messages')
     .selectAll()
     .where((eb) => {
@@ -130,10 +131,15 @@ export async function exportMessages(db: Executor, query: ExportQuery) {
     .orderBy('seq', query.order)
     .limit(query.limit + 1)
     .execute();
-  const total = await db
+  const count = db
     .selectFrom('messages')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where((eb) => eb.and(exportFilters(eb, query)))
-    .executeTakeFirstOrThrow();
-  return { rows: rows.slice(0, query.limit), more: rows.length > query.limit, total: Number(total.n) };
+    .where((eb) => eb.and(exportFilters(eb, query)));
+  // The same total for every page of an export (the cursor is no part of it): counted once while nothing changes.
+  const compiled = count.compile();
+  const total = cachedCount(db, `${compiled.sql}\n${JSON.stringify(compiled.parameters)}`, async () =>
+    Number((await count.executeTakeFirstOrThrow()).n),
+  );
+  const [rows, counted] = await Promise.all([page, total]);
+  return { rows: rows.slice(0, query.limit), more: rows.length > query.limit, total: counted };
 }

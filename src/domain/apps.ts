@@ -1,0 +1,130 @@
+// Operators' use cases for apps: integrations with scopes, tokens and a webhook URL, installed on locations.
+import { type OutboundPolicy, outboundUrlProblem } from '../outbound/http.js';
+import type { Store } from '../store/database.js';
+import { isUniqueViolation } from '../store/driver-errors.js';
+import {
+  type AppPatch,
+  type AppRow,
+  deleteApp,
+  findApp,
+  insertApp,
+  installApp,
+  installedApps,
+  listApps,
+  revokeAppTokens,
+  uninstallApp,
+  updateApp,
+} from '../store/repositories/apps.js';
+import { findLocation } from '../store/repositories/locations.js';
+import type { Clock } from './clock.js';
+import { DomainError, notFound } from './errors.js';
+import { newHexId } from './ids.js';
+import { SCOPES } from './scopes.js';
+
+export interface AppInput {
+  id?: string;
+  name: string;
+  scopes?: string[];
+  webhookUrl?: string | null;
+  webhookEvents?: string[] | null;
+}
+
+export type AppUpdate = Partial<Omit<AppInput, 'id'>>;
+
+export type InstalledAppRow = AppRow & { installed_at: number };
+
+/** Refuses a URL Switchboard would not post to (BEHAVIOUR.md §6), naming the field it came in. */
+export async function requirePostableUrl(field: string, url: string, policy: OutboundPolicy): Promise<void> {
+  const problem = await outboundUrlProblem(url, policy);
+  if (problem) throw new DomainError('VALIDATION_FAILED', [`${field} ${problem}`]);
+}
+
+export class AppService {
+  constructor(private readonly deps: { store: Store; clock: Clock; outbound: OutboundPolicy }) {}
+
+  async create(input: AppInput): Promise<AppRow> {
+    const { store, clock, outbound } = this.deps;
+    if (input.webhookUrl) await requirePostableUrl('webhookUrl', input.webhookUrl, outbound);
+    const now = clock.now();
+    const row: AppRow = {
+      id: input.id ?? newHexId(),
+      name: input.name,
+      scopes: JSON.stringify([...new Set(input.scopes ?? SCOPES)]),
+      webhook_url: input.webhookUrl ?? null,
+      webhook_events: input.webhookEvents ? JSON.stringify([...new Set(input.webhookEvents)]) : null,
+      created_at: now,
+      updated_at: now,
+    };
+    const exists = () => new DomainError('CONFLICT', `App ${row.id} already exists`);
+    if (await findApp(store.db, row.id)) throw exists();
+    try {
+      await insertApp(store.db, row);
+    } catch (error) {
+      throw isUniqueViolation(error) ? exists() : error;
+    }
+    return row;
+  }
+
+  async get(id: string): Promise<AppRow> {
+    const row = await findApp(this.deps.store.db, id);
+    if (!row) throw notFound('App');
+    return row;
+  }
+
+  list(): Promise<AppRow[]> {
+    return listApps(this.deps.store.db);
+  }
+
+  async update(id: string, update: AppUpdate): Promise<AppRow> {
+    const { store, clock, outbound } = this.deps;
+    await this.get(id);
+    if (update.webhookUrl) await requirePostableUrl('webhookUrl', update.webhookUrl, outbound);
+    const patch: AppPatch = { updated_at: clock.now() };
+    if (update.name !== undefined) patch.name = update.name;
+    if (update.scopes !== undefined) patch.scopes = JSON.stringify([...new Set(update.scopes)]);
+    if (update.webhookUrl !== undefined) patch.webhook_url = update.webhookUrl;
+    if (update.webhookEvents !== undefined) {
+      patch.webhook_events = update.webhookEvents ? JSON.stringify([...new Set(update.webhookEvents)]) : null;
+    }
+    await updateApp(store.db, id, patch);
+    return this.get(id);
+  }
+
+  /** Deletes an app: its tokens are revoked, and its providers, installations and delivery log removed. */
+  async delete(id: string): Promise<void> {
+    const { store, clock } = this.deps;
+    const deleted = await store.db.transaction().execute(async (trx) => {
+      await revokeAppTokens(trx, id, clock.now());
+      return deleteApp(trx, id);
+    });
+    if (!deleted) throw notFound('App');
+  }
+
+  private async requireLocation(locationId: string): Promise<void> {
+    if (!(await findLocation(this.deps.store.db, locationId))) throw notFound('Location');
+  }
+
+  /** Installs an app on a location (its webhooks then tell of the location's changes); answers whether it was new. */
+  async install(locationId: string, appId: string): Promise<{ app: InstalledAppRow; created: boolean }> {
+    const { store, clock } = this.deps;
+    await this.requireLocation(locationId);
+    await this.get(appId);
+    const created = await installApp(store.db, locationId, appId, clock.now());
+    const app = (await installedApps(store.db, locationId)).find((row) => row.id === appId);
+    if (!app) throw notFound('App');
+    return { app, created };
+  }
+
+  async installed(locationId: string): Promise<InstalledAppRow[]> {
+    await this.requireLocation(locationId);
+    return installedApps(this.deps.store.db, locationId);
+  }
+
+  /** Uninstalls an app from a location: its providers leave the location, its tokens there stop working. */
+  async uninstall(locationId: string, appId: string): Promise<void> {
+    const { store, clock } = this.deps;
+    await this.requireLocation(locationId);
+    const removed = await store.db.transaction().execute((trx) => uninstallApp(trx, locationId, appId, clock.now()));
+    if (!removed) throw notFound('App installation');
+  }
+}

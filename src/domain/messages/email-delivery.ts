@@ -1,0 +1,53 @@
+// What the built-in email service learned while sending an email: LCEmailStats-style event counters, merged by the
+// same rules as a custom provider's status report (BEHAVIOUR.md §5), and the outcome per recipient.
+import type { Executor } from '../../store/executor.js';
+import { findEmailById, updateEmail } from '../../store/repositories/emails.js';
+import {
+  applyEventReport,
+  type EmailEvents,
+  type EventTimestamps,
+  type RecipientStatus,
+  type RecipientUpdate,
+  upsertRecipients,
+} from '../email-status.js';
+
+export interface EmailDeliveryFacts {
+  emailEvents?: EmailEvents;
+  recipients?: RecipientUpdate[];
+}
+
+/** Records the facts on the email, inside the transaction that records the delivery's status. */
+export async function recordEmailDelivery(
+  db: Executor,
+  emailId: string,
+  facts: EmailDeliveryFacts,
+  now: number,
+): Promise<void> {
+  if (!facts.emailEvents && !facts.recipients?.length) return;
+  const email = await findEmailById(db, emailId);
+  if (!email) return;
+  const at = new Date(now).toISOString();
+  const { events, timestamps } = applyEventReport(
+    {
+      events: JSON.parse(email.events) as EmailEvents,
+      timestamps: JSON.parse(email.event_first_at) as EventTimestamps,
+      openTracking: email.open_tracking === 1,
+    },
+    facts.emailEvents ?? {},
+    at,
+  );
+  let recipients = JSON.parse(email.recipients) as RecipientStatus[];
+  if (facts.recipients?.length) {
+    const originals = [email.to_addresses, email.cc, email.bcc].flatMap((list) => JSON.parse(list) as string[]);
+    // The server names recipients as it was given them; one it spells differently is left out, not an error.
+    const known = facts.recipients.filter((r) => originals.some((o) => o.toLowerCase() === r.emailId.toLowerCase()));
+    const upserted = upsertRecipients(recipients, known, originals, at);
+    if (upserted.ok) recipients = upserted.recipients;
+  }
+  await updateEmail(db, email.id, {
+    events: JSON.stringify(events),
+    event_first_at: JSON.stringify(timestamps),
+    recipients: JSON.stringify(recipients),
+    date_updated: now,
+  });
+}

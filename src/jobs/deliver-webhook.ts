@@ -1,0 +1,82 @@
+// Job kind "webhook.deliver": POSTs one logged webhook, signed, to its app's current webhook URL. Any non-2xx answer,
+// timeout or connection failure is retried with exponential backoff and jitter, up to 12 retries; every attempt is
+// logged, and a delivery whose retries are spent is dead (an operator may redeliver it).
+import type { Clock } from '../domain/clock.js';
+import { type OutboundPolicy, postJson } from '../outbound/http.js';
+import type { Store } from '../store/database.js';
+import { findApp } from '../store/repositories/apps.js';
+import {
+  findWebhookDelivery,
+  moveWebhookDelivery,
+  recordWebhookAttempt,
+} from '../store/repositories/webhook-deliveries.js';
+import { SIGNATURE_HEADER, type WebhookSigner } from '../webhooks/signer.js';
+import { exponentialBackoff, type JobKind } from './runner.js';
+
+export interface DeliverWebhookPayload {
+  deliveryId: string;
+}
+
+export const WEBHOOK_MAX_RETRIES = 12;
+/** The first retry comes after 5–10 s, each later one after about twice as long, at most an hour (2–4½ h in all). */
+export const webhookBackoff = exponentialBackoff(10_000, 60 * 60_000);
+
+interface Outcome {
+  url: string | null;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export function deliverWebhookJob(deps: {
+  store: Store;
+  clock: Clock;
+  signer: WebhookSigner;
+  policy: OutboundPolicy;
+}): JobKind<DeliverWebhookPayload> {
+  const { store, clock, signer, policy } = deps;
+
+  async function attempt(url: string | null, body: string): Promise<Outcome> {
+    if (!url) return { url, statusCode: null, error: 'the app has no webhook URL', durationMs: 0 };
+    const started = performance.now();
+    try {
+      const headers = { [SIGNATURE_HEADER]: await signer.sign(body) };
+      const { status, durationMs } = await postJson(url, body, headers, policy);
+      const error = status >= 200 && status < 300 ? null : `answered ${status}`;
+      return { url, statusCode: status, error, durationMs };
+    } catch (error) {
+      const durationMs = Math.round(performance.now() - started);
+      return { url, statusCode: null, error: (error as Error).message, durationMs };
+    }
+  }
+
+  return {
+    kind: 'webhook.deliver',
+    maxAttempts: WEBHOOK_MAX_RETRIES + 1,
+    backoffMs: webhookBackoff,
+    async run(payload) {
+      const delivery = await findWebhookDelivery(store.db, payload.deliveryId);
+      // Gone with its app, or delivered already: a re-run never sends twice.
+      if (delivery?.status !== 'pending') return;
+      const app = await findApp(store.db, delivery.app_id);
+      const outcome = await attempt(app?.webhook_url ?? null, delivery.body);
+      await recordWebhookAttempt(
+        store.db,
+        {
+          delivery_id: delivery.id,
+          attempt: delivery.attempts + 1,
+          url: outcome.url,
+          status_code: outcome.statusCode,
+          error: outcome.error,
+          duration_ms: outcome.durationMs,
+          attempted_at: clock.now(),
+        },
+        outcome.error === null,
+      );
+      if (outcome.error !== null) throw new Error(outcome.error);
+    },
+    async onDead(payload) {
+      await moveWebhookDelivery(store.db, payload.deliveryId, ['pending'], 'dead', clock.now());
+    },
+  };
+}

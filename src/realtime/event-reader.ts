@@ -1,0 +1,31 @@
+// Reads the retained domain event log for the streams: by location and sequence number, oldest first.
+import type { EventPayload } from '../events/types.js';
+import type { Store } from '../store/database.js';
+import { currentEventSeq, type EventRow, eventsAfter } from '../store/repositories/events.js';
+import type { StoredEvent } from './types.js';
+
+export const READ_BATCH = 200;
+
+function storedEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    locationId: row.location_id,
+    seq: Number(row.seq),
+    type: row.type as StoredEvent['type'],
+    createdAt: Number(row.created_at),
+    payload: JSON.parse(row.payload) as EventPayload,
+  };
+}
+
+export class EventReader {
+  constructor(private readonly store: Store) {}
+
+  async after(locationId: string, seq: number, limit = READ_BATCH): Promise<StoredEvent[]> {
+    return (await eventsAfter(this.store.db, locationId, seq, limit)).map(storedEvent);
+  }
+
+  /** The location's latest committed seq: every event up to it is either in the log or pruned from it. */
+  async head(locationId: string): Promise<number> {
+    return (await currentEventSeq(this.store.db, locationId)) ?? 0;
+  }
+}

@@ -1,0 +1,35 @@
+// What a location's stream shows: every stored event with its snapshot, and every typing signal.
+import type { StoredEvent, StreamView, TypingEvent } from './types.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function presentTyping(event: TypingEvent) {
+  return {
+    type: 'typing',
+    locationId: event.locationId,
+    conversationId: event.conversationId,
+    contactId: event.contactId,
+    visitorId: event.visitorId,
+    actor: event.actor,
+    isTyping: event.isTyping,
+    ...(event.expired ? { expired: true } : {}),
+    ttlMs: event.ttlMs,
+    dateAdded: iso(event.at),
+  };
+}
+
+export function presentStoredEvent(event: StoredEvent) {
+  return {
+    id: event.id,
+    seq: event.seq,
+    type: event.type,
+    locationId: event.locationId,
+    dateAdded: iso(event.createdAt),
+    ...event.payload,
+  };
+}
+
+export const locationView: StreamView = {
+  event: (event) => ({ id: event.seq, event: event.type, data: presentStoredEvent(event) }),
+  typing: (event) => ({ event: 'typing', data: presentTyping(event) }),
+};

@@ -1,0 +1,19 @@
+// CORS preflights for the routes web pages call from any origin (the widget, EventSource clients): they
+// authenticate by bearer token, never by cookie, so any origin may ask.
+import { allowCors } from '../http/pipeline.js';
+import type { Route } from './route.js';
+
+export function preflightRoute(url: string, methods: string): Route {
+  return {
+    method: 'OPTIONS',
+    url,
+    access: { kind: 'public', cors: true },
+    handler: async (_request, reply) => {
+      allowCors(reply);
+      reply.header('access-control-allow-methods', methods);
+      reply.header('access-control-allow-headers', 'authorization, content-type, version, last-event-id');
+      reply.header('access-control-max-age', '600');
+      return reply.code(204).send();
+    },
+  };
+}

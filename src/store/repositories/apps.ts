@@ -1,0 +1,100 @@
+// Apps and the locations they are installed on.
+import type { Executor } from '../executor.js';
+import type { AppsTable } from '../schema.js';
+
+export type AppRow = AppsTable;
+export type AppPatch = Partial<Omit<AppsTable, 'id' | 'created_at'>>;
+
+export async function insertApp(db: Executor, row: AppRow): Promise<void> {
+  await db.insertInto('apps').values(row).execute();
+}
+
+export async function findApp(db: Executor, id: string): Promise<AppRow | undefined> {
+  return db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listApps(db: Executor): Promise<AppRow[]> {
+  return db.selectFrom('apps').selectAll().orderBy('created_at').orderBy('id').execute();
+}
+
+export async function updateApp(db: Executor, id: string, patch: AppPatch): Promise<void> {
+  await db.updateTable('apps').set(patch).where('id', '=', id).execute();
+}
+
+/** Deletes an app; its providers, installations and delivery log go with it (foreign keys cascade). */
+export async function deleteApp(db: Executor, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('apps').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Installs an app on a location unless it is installed already; answers whether this call installed it. */
+export async function installApp(db: Executor, locationId: string, appId: string, at: number): Promise<boolean> {
+  const result = await db
+    .insertInto('app_installations')
+    .values({ location_id: locationId, app_id: appId, created_at: at })
+    .onConflict((oc) => oc.columns(['location_id', 'app_id']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function isAppInstalled(db: Executor, locationId: string, appId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('app_installations')
+    .select('app_id')
+    .where('location_id', '=', locationId)
+    .where('app_id', '=', appId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The apps installed on a location, with the date of each installation. */
+export async function installedApps(db: Executor, locationId: string) {
+  return db
+    .selectFrom('app_installations')
+    .innerJoin('apps', 'apps.id', 'app_installations.app_id')
+    .selectAll('apps')
+    .select('app_installations.created_at as installed_at')
+    .where('app_installations.location_id', '=', locationId)
+    .orderBy('app_installations.created_at')
+    .orderBy('apps.id')
+    .execute();
+}
+
+/** The apps installed on a location that have a webhook URL: whom its changes may be told to. */
+export async function webhookSubscribers(db: Executor, locationId: string): Promise<AppRow[]> {
+  return db
+    .selectFrom('app_installations')
+    .innerJoin('apps', 'apps.id', 'app_installations.app_id')
+    .selectAll('apps')
+    .where('app_installations.location_id', '=', locationId)
+    .where('apps.webhook_url', 'is not', null)
+    .execute();
+}
+
+/** Uninstalls an app from a location: its providers leave the location and its tokens there are revoked. */
+export async function uninstallApp(db: Executor, locationId: string, appId: string, at: number): Promise<boolean> {
+  const result = await db
+    .deleteFrom('app_installations')
+    .where('location_id', '=', locationId)
+    .where('app_id', '=', appId)
+    .executeTakeFirst();
+  if (Number(result.numDeletedRows) === 0) return false;
+  await db
+    .deleteFrom('provider_installations')
+    .where('location_id', '=', locationId)
+    .where('provider_id', 'in', db.selectFrom('conversation_providers').select('id').where('app_id', '=', appId))
+    .execute();
+  await revokeAppTokens(db, appId, at, locationId);
+  return true;
+}
+
+/** Revokes the live tokens of an app (on one location, or everywhere). */
+export async function revokeAppTokens(db: Executor, appId: string, at: number, locationId?: string): Promise<void> {
+  let query = db
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('app_id', '=', appId)
+    .where('revoked_at', 'is', null);
+  if (locationId) query = query.where('location_id', '=', locationId);
+  await query.execute();
+}

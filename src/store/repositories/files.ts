@@ -1,0 +1,89 @@
+// Stored files, direct uploads in flight and call transcriptions.
+import type { Executor } from '../executor.js';
+import type { FilesTable, FileUploadsTable, MessageTranscriptionsTable } from '../schema.js';
+
+export type FileRow = FilesTable;
+export type UploadRow = FileUploadsTable;
+export type UploadPatch = Partial<Omit<FileUploadsTable, 'id' | 'location_id'>>;
+export type TranscriptionRow = MessageTranscriptionsTable;
+
+export async function insertFiles(db: Executor, rows: FileRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('files').values(rows).execute();
+}
+
+/** A file by its id alone: file URLs are capabilities, valid whoever holds them. */
+export async function findFile(db: Executor, id: string): Promise<FileRow | undefined> {
+  return db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertUpload(db: Executor, row: UploadRow): Promise<void> {
+  await db.insertInto('file_uploads').values(row).execute();
+}
+
+export async function findUpload(db: Executor, id: string): Promise<UploadRow | undefined> {
+  return db.selectFrom('file_uploads').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Re-reads an upload holding its row lock until the transaction ends: PUTs and completes of it queue up. */
+export async function lockUpload(db: Executor, id: string): Promise<UploadRow | undefined> {
+  return db
+    .updateTable('file_uploads')
+    .set((eb) => ({ date_updated: eb.ref('date_updated') }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function updateUpload(db: Executor, id: string, patch: UploadPatch): Promise<void> {
+  await db.updateTable('file_uploads').set(patch).where('id', '=', id).execute();
+}
+
+/** Uploads still open (pending or uploaded) whose URL expired before `before`, oldest first. */
+export async function staleUploads(db: Executor, before: number, limit: number): Promise<UploadRow[]> {
+  return db
+    .selectFrom('file_uploads')
+    .selectAll()
+    .where('status', 'in', ['pending', 'uploaded'])
+    .where('expires_at', '<', before)
+    .orderBy('expires_at')
+    .limit(limit)
+    .execute();
+}
+
+/** Marks an upload expired if it is still open; answers whether this call did. */
+export async function expireUpload(db: Executor, id: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('file_uploads')
+    .set({ status: 'expired', date_updated: now })
+    .where('id', '=', id)
+    .where('status', 'in', ['pending', 'uploaded'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function findTranscription(
+  db: Executor,
+  locationId: string,
+  messageId: string,
+): Promise<TranscriptionRow | undefined> {
+  return db
+    .selectFrom('message_transcriptions')
+    .selectAll()
+    .where('message_id', '=', messageId)
+    .where('location_id', '=', locationId)
+    .executeTakeFirst();
+}
+
+export async function upsertTranscription(db: Executor, row: TranscriptionRow): Promise<void> {
+  await db
+    .insertInto('message_transcriptions')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('message_id').doUpdateSet({
+        sentences: row.sentences,
+        source: row.source,
+        date_updated: row.date_updated,
+      }),
+    )
+    .execute();
+}

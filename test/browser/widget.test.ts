@@ -1,0 +1,150 @@
+// The live chat widget in a real browser (Debian's Chromium through playwright-core): a visitor opens the demo
+// page, chats, and sees the agent's typing and reply, which the agent sends through the API.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocation, type TestLocation } from '../helpers/factories.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+import { createWidget } from '../helpers/live-chat.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = fs.existsSync(CHROMIUM);
+if (!available) {
+  console.warn(`Skipping the widget browser test: ${CHROMIUM} is absent (install it with apt-get install -y chromium)`);
+}
+
+describe.skipIf(!available)('live chat widget in Chromium', () => {
+  let harness: Harness;
+  let location: TestLocation;
+  let context: BrowserContext;
+  let profile: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    harness = await startHarness('sqlite', { env: { TYPING_TTL_MS: '10000' } });
+    location = await createLocation(harness);
+    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await harness?.close();
+    if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  });
+
+  async function openDemo(widgetId: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    // Failed loads are reported by URL below (the browser asks for a favicon the demo does not have).
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        pageErrors.push(message.text());
+      }
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) {
+        pageErrors.push(`${response.status()} ${response.url()}`);
+      }
+    });
+    await page.goto(`${harness.baseUrl}/widget/demo?widgetId=${widgetId}`);
+    await page.locator('#chat[data-ready="true"]').waitFor({ timeout: 10_000 });
+    return page;
+  }
+
+  async function conversationOfLocation(): Promise<{ id: string; contactId: string }> {
+    const search = await location.api.get('conversations:search-conversation', '/conversations/search', {
+      query: { locationId: location.locationId },
+    });
+    expect(search.body.conversations).toHaveLength(1);
+    return search.body.conversations[0];
+  }
+
+  it('chats: the visitor’s message reaches the API, the agent’s typing and reply reach the page', async () => {
+    const widget = await createWidget(harness, location, { title: 'Help desk', greeting: 'Hello <b>there</b>!' });
+    const page = await openDemo(widget.id);
+    await expect(page.locator('[data-role=title]').textContent()).resolves.toBe('Help desk');
+    // Text from the server is text, never markup.
+    await expect(page.locator('[data-role=greeting]').textContent()).resolves.toBe('Hello <b>there</b>!');
+
+    await page.locator('input[name=name]').fill('Grace Browser');
+    await page.locator('[data-role=start]').click();
+    await page.locator('#chat[data-connected="true"]').waitFor({ timeout: 10_000 });
+    const text = '<img src=x onerror="document.title=1"> Hello from the browser';
+    await page.locator('input[name=message]').fill(text);
+    await page.locator('[data-role=send]').click();
+    await page.locator('li[data-from=visitor]').waitFor({ timeout: 10_000 });
+    await expect(page.locator('li[data-from=visitor]').textContent()).resolves.toBe(text);
+    await expect(page.locator('[data-role=messages] img').count()).resolves.toBe(0);
+
+    // Through the API: an inbound Live_Chat message of the visitor's conversation.
+    const conversation = await conversationOfLocation();
+    const messages = await location.api.get('conversations:get-messages', `/conversations/${conversation.id}/messages`);
+    expect(messages.body.messages.messages).toEqual([
+      expect.objectContaining({
+        body: text,
+        direction: 'inbound',
+        messageType: 'TYPE_LIVE_CHAT',
+        chatWidgetId: widget.id,
+      }),
+    ]);
+
+    // The agent types, then answers.
+    const typing = page.locator('[data-role=typing]');
+    await expect(typing.isVisible()).resolves.toBe(false);
+    const typed = await location.api.post(
+      'conversations:live-chat-agent-typing',
+      '/conversations/providers/live-chat/typing',
+      { locationId: location.locationId, conversationId: conversation.id, visitorId: 'any', isTyping: true },
+    );
+    expect(typed.status).toBe(201);
+    await typing.waitFor({ state: 'visible', timeout: 10_000 });
+    const reply = await location.api.post('conversations:send-a-new-message', '/conversations/messages', {
+      type: 'Live_Chat',
+      contactId: conversation.contactId,
+      message: 'Hi Grace, how can I help?',
+    });
+    expect(reply.status).toBe(200);
+    const answer = page.locator('li[data-from=agent]');
+    await answer.waitFor({ timeout: 10_000 });
+    await expect(answer.textContent()).resolves.toBe('Hi Grace, how can I help?');
+    await typing.waitFor({ state: 'hidden', timeout: 5000 });
+
+    // Feedback lands on the conversation.
+    await page.locator('[data-feedback=positive]').click();
+    await page.getByText('Thanks for your feedback!').waitFor({ timeout: 10_000 });
+    const rated = await location.api.get('conversations:get-conversation', `/conversations/${conversation.id}`);
+    expect(rated.body.feedback).toBe('positive');
+
+    // A reload resumes the session from storage, with its history.
+    await page.reload();
+    await page.locator('#chat[data-connected="true"]').waitFor({ timeout: 10_000 });
+    await page.locator('li[data-from=agent]').waitFor({ timeout: 10_000 });
+    await expect(page.locator('li[data-message-id]').count()).resolves.toBe(2);
+    expect(await page.title()).toBe('Switchboard live chat demo');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('says so when the widget does not exist', async () => {
+    const page = await context.newPage();
+    await page.goto(`${harness.baseUrl}/widget/demo?widgetId=nosuchwidget`);
+    await page.getByText('This chat is not available.').waitFor({ timeout: 10_000 });
+    await page.close();
+  });
+});

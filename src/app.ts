@@ -6,6 +6,7 @@ import { type Clock, systemClock } from './domain/clock.js';
 import { errorBody, handleError, handleFrameworkError } from './http/errors.js';
 import { serializeRequest } from './http/logging.js';
 import { registerPipeline } from './http/pipeline.js';
+import { registerRateLimits } from './http/rate-limit.js';
 import { validatorCompiler } from './http/validators.js';
 import { allRoutes } from './routes/index.js';
 import type { Route } from './routes/route.js';
@@ -47,6 +48,10 @@ export function createApp({ config, store, clock = systemClock }: AppDeps): App 
   acceptEmptyJsonBodies(server);
 
   registerPipeline(server, services.auth);
+  // After the pipeline's own hooks: rate limits count requests that passed validation (BEHAVIOUR.md §1).
+  registerRateLimits(server, services.rateLimits);
+  server.addHook('onReady', async () => services.rateLimits.start(server.log));
+  server.addHook('onClose', async () => services.rateLimits.close());
   // Realtime: the bus starts with the server; open streams end before it closes (they would hold it open).
   server.addHook('onReady', async () => services.realtime.start(server.log));
   server.addHook('preClose', async () => services.realtime.closeStreams());
@@ -84,6 +89,15 @@ export function createApp({ config, store, clock = systemClock }: AppDeps): App 
     // Nothing parsed: the handler streams request.raw itself.
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     for (const route of routes) if (route.accepts === 'raw') add(scope, route);
+  });
+  server.register(async (scope) => {
+    // Form bodies become an object of strings (a repeated field: its last value); JSON bodies are taken as anywhere.
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 64 * 1024 },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
+    for (const route of routes) if (route.accepts === 'form') add(scope, route);
   });
   return { server, services };
 }

@@ -31,6 +31,20 @@ export interface Config {
   outbound: OutboundConfig;
   realtime: RealtimeConfig;
   liveChat: LiveChatConfig;
+  rateLimit: RateLimitConfig;
+}
+
+/** HighLevel's API rate limits (BEHAVIOUR.md §7), per app (or private token) per location; locations may differ. */
+export interface RateLimitConfig {
+  /** RATE_LIMIT_ENABLED=false: no limits, no X-RateLimit-* headers (a sandbox that never throttles). */
+  enabled: boolean;
+  /** Requests per interval (the burst). */
+  burstMax: number;
+  intervalMs: number;
+  /** Requests per UTC day. */
+  dailyMax: number;
+  /** Count in this Redis (redis://…), so every server shares one budget; null: in this process's memory. */
+  redisUrl: string | null;
 }
 
 /** The realtime event stream: its bus between servers, heartbeats, and how much of the event log is retained. */
@@ -226,6 +240,28 @@ function parseLiveChat(env: Env): LiveChatConfig {
   };
 }
 
+function parseRateLimit(env: Env): RateLimitConfig {
+  const redisUrl = env.REDIS_URL || null;
+  if (redisUrl !== null) {
+    let url: URL;
+    try {
+      url = new URL(redisUrl);
+    } catch {
+      throw new ConfigError('REDIS_URL', `is not a valid URL, got "${redisUrl}"`);
+    }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+      throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
+    }
+  }
+  return {
+    enabled: flag(env, 'RATE_LIMIT_ENABLED', true),
+    burstMax: integer(env, 'RATE_LIMIT_BURST_MAX', 100, 1, 1_000_000),
+    intervalMs: integer(env, 'RATE_LIMIT_INTERVAL_MS', 10_000, 100, 3_600_000),
+    dailyMax: integer(env, 'RATE_LIMIT_DAILY_MAX', 200_000, 1, 1_000_000_000),
+    redisUrl,
+  };
+}
+
 function parseEmailDomain(raw: string | undefined, publicUrl: string): string {
   const isDomain = (value: string) => /^[A-Za-z0-9.-]+$/.test(value);
   if (!raw) {
@@ -328,6 +364,7 @@ export function loadConfig(env: Env = process.env): Config {
     outbound: parseOutbound(env),
     realtime: parseRealtime(env),
     liveChat: parseLiveChat(env),
+    rateLimit: parseRateLimit(env),
     smtp: parseSmtpUrl(env.SMTP_URL),
     smtpListen: parseSmtpListen(env, host),
   };

@@ -20,7 +20,13 @@ import { ReviewService } from './domain/messages/review-reply.js';
 import { ScheduleService } from './domain/messages/schedule.js';
 import { MessageService } from './domain/messages/service.js';
 import { MessageStatusService } from './domain/messages/status.js';
+import { OAuthAccessTokens } from './domain/oauth/access-tokens.js';
+import { OAuthAuthorizations } from './domain/oauth/authorizations.js';
+import { OperatorSessions } from './domain/oauth/operator-session.js';
+import { OAuthSigningKey } from './domain/oauth/signing-key.js';
+import { OAuthTokenService } from './domain/oauth/tokens.js';
 import { ProviderService } from './domain/providers.js';
+import { RateLimitService } from './domain/rate-limits.js';
 import { RecordingService } from './domain/recordings.js';
 import { TranscriptionService } from './domain/transcriptions.js';
 import { UploadService } from './domain/uploads.js';
@@ -29,6 +35,7 @@ import { createBlobStore } from './files/index.js';
 import { deliverMessageJob } from './jobs/deliver-message.js';
 import { deliverWebhookJob } from './jobs/deliver-webhook.js';
 import { JobRunner } from './jobs/runner.js';
+import { createRateCounter } from './ratelimit/index.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { createEventBus } from './realtime/index.js';
 import type { Store } from './store/database.js';
@@ -62,6 +69,16 @@ export interface Services extends LiveChatServices {
   directUploads: DirectUploadService;
   recordings: RecordingService;
   transcriptions: TranscriptionService;
+  oauth: OAuthServices;
+  rateLimits: RateLimitService;
+}
+
+/** OAuth apps: authorising them (consent page, admin), their tokens, and the key those are signed with. */
+export interface OAuthServices {
+  authorizations: OAuthAuthorizations;
+  tokens: OAuthTokenService;
+  key: OAuthSigningKey;
+  operators: OperatorSessions;
 }
 
 export function createServices(config: Config, store: Store, clock: Clock): Services {
@@ -87,6 +104,16 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
   const transcriber = createTranscriber(config);
   const realtime = new RealtimeHub(store, createEventBus(config, store), config.realtime, clock);
   events.addNotifier(realtime);
+  const oauthKey = new OAuthSigningKey(store);
+  const accessTokens = new OAuthAccessTokens({ store, clock, key: oauthKey });
+  const authorizations = new OAuthAuthorizations({ store, clock });
+  const auth = new AuthService(store, config.adminToken, accessTokens);
+  const rateLimits: RateLimitService = new RateLimitService({
+    store,
+    clock,
+    config: config.rateLimit,
+    counter: createRateCounter(config.rateLimit, (error) => rateLimits.counterError(error)),
+  });
   const core = {
     jobs,
     events,
@@ -99,7 +126,14 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
     messageReads: new MessageReadService(store),
     config,
     clock,
-    auth: new AuthService(store, config.adminToken),
+    auth,
+    oauth: {
+      authorizations,
+      tokens: new OAuthTokenService({ store, clock, accessTokens, authorizations }),
+      key: oauthKey,
+      operators: new OperatorSessions({ store, clock, auth, configuredAdminToken: config.adminToken }),
+    },
+    rateLimits,
     locations: new LocationService(store, clock),
     contacts: new ContactService(store, clock),
     conversations: new ConversationService(store, events, clock),

@@ -19,6 +19,7 @@ import { findLocation } from '../store/repositories/locations.js';
 import type { Clock } from './clock.js';
 import { DomainError, notFound } from './errors.js';
 import { newHexId } from './ids.js';
+import { newClientId, newClientSecret, requireRedirectUris } from './oauth/clients.js';
 import { SCOPES } from './scopes.js';
 
 export interface AppInput {
@@ -27,11 +28,19 @@ export interface AppInput {
   scopes?: string[];
   webhookUrl?: string | null;
   webhookEvents?: string[] | null;
+  /** Where authorisation codes may be sent (OAuth). */
+  redirectUris?: string[];
 }
 
 export type AppUpdate = Partial<Omit<AppInput, 'id'>>;
 
 export type InstalledAppRow = AppRow & { installed_at: number };
+
+/** A new app and its OAuth client secret, shown this once (only its digest is kept). */
+export interface CreatedApp {
+  row: AppRow;
+  clientSecret: string;
+}
 
 /** Refuses a URL Switchboard would not post to (BEHAVIOUR.md §6), naming the field it came in. */
 export async function requirePostableUrl(field: string, url: string, policy: OutboundPolicy): Promise<void> {
@@ -42,18 +51,24 @@ export async function requirePostableUrl(field: string, url: string, policy: Out
 export class AppService {
   constructor(private readonly deps: { store: Store; clock: Clock; outbound: OutboundPolicy }) {}
 
-  async create(input: AppInput): Promise<AppRow> {
+  async create(input: AppInput): Promise<CreatedApp> {
     const { store, clock, outbound } = this.deps;
     if (input.webhookUrl) await requirePostableUrl('webhookUrl', input.webhookUrl, outbound);
+    const redirectUris = requireRedirectUris(input.redirectUris ?? []);
     const now = clock.now();
+    const id = input.id ?? newHexId();
+    const secret = newClientSecret();
     const row: AppRow = {
-      id: input.id ?? newHexId(),
+      id,
       name: input.name,
       scopes: JSON.stringify([...new Set(input.scopes ?? SCOPES)]),
       webhook_url: input.webhookUrl ?? null,
       webhook_events: input.webhookEvents ? JSON.stringify([...new Set(input.webhookEvents)]) : null,
       created_at: now,
       updated_at: now,
+      client_id: newClientId(id),
+      client_secret_hash: secret.hash,
+      redirect_uris: JSON.stringify(redirectUris),
     };
     const exists = () => new DomainError('CONFLICT', `App ${row.id} already exists`);
     if (await findApp(store.db, row.id)) throw exists();
@@ -62,7 +77,21 @@ export class AppService {
     } catch (error) {
       throw isUniqueViolation(error) ? exists() : error;
     }
-    return row;
+    return { row, clientSecret: secret.secret };
+  }
+
+  /** Issues a new client secret (the old one stops working at once); answers it, shown this once. */
+  async rotateClientSecret(id: string): Promise<{ clientId: string; clientSecret: string }> {
+    const app = await this.get(id);
+    const secret = newClientSecret();
+    // An app made before OAuth existed gets its client id now.
+    const clientId = app.client_id ?? newClientId(app.id);
+    await updateApp(this.deps.store.db, id, {
+      client_id: clientId,
+      client_secret_hash: secret.hash,
+      updated_at: this.deps.clock.now(),
+    });
+    return { clientId, clientSecret: secret.secret };
   }
 
   async get(id: string): Promise<AppRow> {
@@ -83,6 +112,8 @@ export class AppService {
     if (update.name !== undefined) patch.name = update.name;
     if (update.scopes !== undefined) patch.scopes = JSON.stringify([...new Set(update.scopes)]);
     if (update.webhookUrl !== undefined) patch.webhook_url = update.webhookUrl;
+    if (update.redirectUris !== undefined)
+      patch.redirect_uris = JSON.stringify(requireRedirectUris(update.redirectUris));
     if (update.webhookEvents !== undefined) {
       patch.webhook_events = update.webhookEvents ? JSON.stringify([...new Set(update.webhookEvents)]) : null;
     }

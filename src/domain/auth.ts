@@ -1,11 +1,19 @@
-// Resolves bearer tokens to an authenticated location context, and checks the operators' admin token.
+// Resolves bearer tokens (private integration tokens, OAuth JWTs) to who is calling, and checks the admin token.
 import { timingSafeEqual } from 'node:crypto';
-import type { AuthContext } from '../http/access.js';
+import type { AuthContext, Credential } from '../http/access.js';
 import type { Store } from '../store/database.js';
 import { findActiveTokenByHash, getSetting } from '../store/repositories/tokens.js';
 import { hashToken, isPrivateIntegrationToken } from './ids.js';
 
 export const ADMIN_TOKEN_SETTING = 'admin_token_sha256';
+
+/** Verifies OAuth access tokens (JWTs): src/domain/oauth/access-tokens.ts. */
+export interface JwtAuthenticator {
+  authenticate(token: string): Promise<Credential | null>;
+}
+
+/** Three base64url segments: a JWT, never a private integration token. */
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 
 /**
  * Tokens this process authenticated recently. An entry holds while no write to api_tokens or locations has been
@@ -27,10 +35,12 @@ export class AuthService {
   constructor(
     private readonly store: Store,
     private readonly configuredAdminToken: string | null,
+    private readonly jwts?: JwtAuthenticator,
   ) {}
 
-  async authenticate(token: string): Promise<AuthContext | null> {
-    // OAuth access tokens (JWTs) arrive with the OAuth issue; until then only private integration tokens exist.
+  /** A private integration token's location, or what an OAuth access token proves (a location or a company). */
+  async authenticate(token: string): Promise<Credential | null> {
+    if (JWT_SHAPE.test(token)) return this.jwts ? this.jwts.authenticate(token) : null;
     if (!isPrivateIntegrationToken(token)) return null;
     const hash = hashToken(token);
     // Read before the lookup: a write that lands while it runs makes the entry stale at once.

@@ -4,6 +4,10 @@ export type ErrorCode =
   | 'VERSION_INVALID'
   | 'TOKEN_INVALID_JWT'
   | 'TOKEN_INVALID_PIT'
+  /** A token of a class (Company, Location) the route does not take (BEHAVIOUR.md §4). */
+  | 'AUTH_CLASS_FORBIDDEN'
+  /** OAuth client credentials that name no app, or the wrong secret. */
+  | 'OAUTH_CLIENT_INVALID'
   | 'ADMIN_TOKEN_INVALID'
   | 'SCOPE_MISSING'
   | 'LOCATION_FORBIDDEN'

@@ -3,7 +3,13 @@
 import type { Store } from '../store/database.js';
 import { isUniqueViolation } from '../store/driver-errors.js';
 import { findApp, installApp } from '../store/repositories/apps.js';
-import { findLocation, insertLocation, type LocationRow } from '../store/repositories/locations.js';
+import {
+  findLocation,
+  insertLocation,
+  type LocationRow,
+  listLocations,
+  updateLocation,
+} from '../store/repositories/locations.js';
 import { insertToken, listTokens, revokeToken, type TokenRow } from '../store/repositories/tokens.js';
 import type { Clock } from './clock.js';
 import { DomainError, notFound } from './errors.js';
@@ -44,6 +50,20 @@ export class LocationService {
     const row = await findLocation(this.store.db, id);
     if (!row) throw notFound('Location');
     return row;
+  }
+
+  listLocations(): Promise<LocationRow[]> {
+    return listLocations(this.store.db);
+  }
+
+  /** Renames a location or moves it to a company (a Company authorisation covers the company's locations). */
+  async updateLocation(id: string, input: { name?: string; companyId?: string | null }): Promise<LocationRow> {
+    await this.getLocation(id);
+    const patch: { name?: string; company_id?: string | null } = {};
+    if (input.name !== undefined) patch.name = input.name;
+    if (input.companyId !== undefined) patch.company_id = input.companyId === '' ? null : input.companyId;
+    if (Object.keys(patch).length > 0) await updateLocation(this.store.db, id, patch);
+    return this.getLocation(id);
   }
 
   /**

@@ -7,6 +7,9 @@ export const SCOPES = [
   'conversations/livechat.write',
   'contacts.readonly',
   'contacts.write',
+  // Company (agency) tokens: minting location tokens, listing the locations an app is installed on.
+  'oauth.readonly',
+  'oauth.write',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

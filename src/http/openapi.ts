@@ -11,6 +11,7 @@ export const SPEC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 const SPEC_FILES = {
   conversations: 'v3/conversations.json',
   contacts: 'reference/contacts.json',
+  oauth: 'reference/oauth.json',
   /** Switchboard's own operations, documented in the same form (not HighLevel's). */
   extensions: 'switchboard/extensions.json',
 } as const;

@@ -1,9 +1,17 @@
-// The request pipeline: traceId, Version header, token, scope, then the location check.
+// The request pipeline: traceId, Version header, token (and its class: location or company), scope, then the location
+// check.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../domain/auth.js';
 import { DomainError } from '../domain/errors.js';
-import { ACCEPTED_VERSIONS, type Access, type AuthContext } from './access.js';
+import {
+  ACCEPTED_VERSIONS,
+  type Access,
+  type AuthContext,
+  type CompanyContext,
+  type Credential,
+  isCompanyContext,
+} from './access.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -12,6 +20,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     traceId: string;
     auth: AuthContext | null;
+    /** The Company OAuth token of a company route. */
+    company: CompanyContext | null;
   }
 }
 
@@ -83,6 +93,7 @@ function unstorableInput(input: Record<string, unknown>): string | null {
 export function registerPipeline(app: FastifyInstance, auth: AuthService) {
   app.decorateRequest('traceId', '');
   app.decorateRequest('auth', null);
+  app.decorateRequest('company', null);
 
   app.addHook('onRequest', async (request, reply) => {
     startTrace(request, reply);
@@ -95,19 +106,28 @@ export function registerPipeline(app: FastifyInstance, auth: AuthService) {
       }
       return;
     }
-    if (access.queryCredentials) allowCors(reply);
-    checkVersion(request, access.versionOptional === true, access.queryCredentials);
-    const token = bearer(request, access.queryCredentials);
-    const context = token ? await auth.authenticate(token) : null;
+    const queryCredentials = access.kind === 'location' && access.queryCredentials === true;
+    if (queryCredentials) allowCors(reply);
+    checkVersion(request, access.kind === 'location' && access.versionOptional === true, queryCredentials);
+    const token = bearer(request, queryCredentials);
+    const context: Credential | null = token ? await auth.authenticate(token) : null;
     if (!context) {
       throw token?.startsWith('pit-')
         ? new DomainError('TOKEN_INVALID_PIT', 'Invalid Private Integration token')
         : new DomainError('TOKEN_INVALID_JWT', 'Invalid JWT');
     }
+    // A Company token reaches company routes only, a location token location routes only (BEHAVIOUR.md §4).
+    if (isCompanyContext(context) !== (access.kind === 'company')) {
+      throw new DomainError(
+        'AUTH_CLASS_FORBIDDEN',
+        'This authClass type is not allowed to access this scope. Please verify your IAM configuration if this is not the case.',
+      );
+    }
     if (!context.scopes.has(access.scope)) {
       throw new DomainError('SCOPE_MISSING', 'The token is not authorized for this scope.');
     }
-    request.auth = context;
+    if (isCompanyContext(context)) request.company = context;
+    else request.auth = context;
   });
 
   // Runs once the body is parsed but before it is validated: the location check precedes validation.
@@ -135,6 +155,12 @@ export function registerPipeline(app: FastifyInstance, auth: AuthService) {
     }
     return payload;
   });
+}
+
+/** The Company token of a company route; the pipeline guarantees it is set. */
+export function companyOf(request: FastifyRequest): CompanyContext {
+  if (!request.company) throw new DomainError('INTERNAL', 'route is missing its access declaration');
+  return request.company;
 }
 
 /** The authenticated context of a location route; the pipeline guarantees it is set. */

@@ -14,6 +14,8 @@ export function presentApp(row: AppRow) {
     scopes: JSON.parse(row.scopes) as string[],
     webhookUrl: row.webhook_url,
     webhookEvents: row.webhook_events === null ? null : (JSON.parse(row.webhook_events) as string[]),
+    clientId: row.client_id,
+    redirectUris: JSON.parse(row.redirect_uris) as string[],
     dateAdded: iso(row.created_at),
     dateUpdated: iso(row.updated_at),
   };

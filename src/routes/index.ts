@@ -7,7 +7,9 @@ import { adminInboundEmailRoutes } from './admin/inbound-email.js';
 import { adminLiveChatRoutes } from './admin/live-chat.js';
 import { adminLocationProviderRoutes } from './admin/location-providers.js';
 import { adminLocationRoutes } from './admin/locations.js';
+import { adminOAuthRoutes } from './admin/oauth.js';
 import { adminOutboxRoutes } from './admin/outbox.js';
+import { adminRateLimitRoutes } from './admin/rate-limits.js';
 import { adminWebhookRoutes } from './admin/webhooks.js';
 import { contactRoutes } from './contacts.js';
 import { conversationSearchRoutes } from './conversation-search.js';
@@ -25,6 +27,8 @@ import { scheduleRoutes } from './messages/schedule.js';
 import { sendRoutes } from './messages/send.js';
 import { messageStatusRoutes } from './messages/status.js';
 import { uploadRoutes } from './messages/uploads.js';
+import { consentRoutes } from './oauth/consent.js';
+import { oauthRoutes } from './oauth/token.js';
 import { realtimeRoutes } from './realtime.js';
 import type { Route } from './route.js';
 
@@ -47,6 +51,8 @@ export function allRoutes(services: Services): Route[] {
     ...widgetAssetRoutes(),
     ...conversationRoutes(services),
     ...contactRoutes(services),
+    ...oauthRoutes(services),
+    ...consentRoutes(services),
     ...adminLocationRoutes(services),
     ...adminConversationRoutes(services),
     ...adminOutboxRoutes(services),
@@ -55,5 +61,7 @@ export function allRoutes(services: Services): Route[] {
     ...adminWebhookRoutes(services),
     ...adminInboundEmailRoutes(services),
     ...adminLiveChatRoutes(services),
+    ...adminOAuthRoutes(services),
+    ...adminRateLimitRoutes(services),
   ];
 }

@@ -10,9 +10,10 @@ export interface Route {
   schema?: FastifySchema;
   /**
    * Bodies beyond JSON: `multipart` adds multipart/form-data (streamed, see app.ts); `raw` takes any body unparsed,
-   * for the handler to stream from request.raw (signed uploads).
+   * for the handler to stream from request.raw (signed uploads); `form` adds application/x-www-form-urlencoded, parsed
+   * to an object of strings (OAuth's token requests and the consent page).
    */
-  accepts?: 'multipart' | 'raw';
+  accepts?: 'multipart' | 'raw' | 'form';
   // biome-ignore lint/suspicious/noExplicitAny: each handler narrows its own request through its schema types
   handler: (request: FastifyRequest<any>, reply: FastifyReply) => Promise<unknown>;
 }

@@ -135,6 +135,10 @@ export interface Database {
   message_transcriptions: MessageTranscriptionsTable;
   live_chat_widgets: LiveChatWidgetsTable;
   live_chat_sessions: LiveChatSessionsTable;
+  oauth_grants: OAuthGrantsTable;
+  oauth_codes: OAuthCodesTable;
+  oauth_refresh_tokens: OAuthRefreshTokensTable;
+  location_rate_limits: LocationRateLimitsTable;
 }
 
 export interface MessagesTable {
@@ -292,6 +296,12 @@ export interface AppsTable {
   webhook_events: string | null;
   created_at: number;
   updated_at: number;
+  /** OAuth client id, `<appId>-<suffix>`. */
+  client_id: string | null;
+  /** SHA-256 of the client secret; null until one is issued. */
+  client_secret_hash: string | null;
+  /** JSON list of the redirect URIs an authorisation may send its code to. */
+  redirect_uris: string;
 }
 
 export interface AppInstallationsTable {
@@ -371,4 +381,56 @@ export interface LiveChatSessionsTable {
   start_seq: number;
   date_added: number;
   expires_at: number;
+}
+
+/** What an app was authorised for: a location, or a company (and so its locations). */
+export interface OAuthGrantsTable {
+  id: string;
+  app_id: string;
+  /** Location | Company */
+  user_type: string;
+  location_id: string | null;
+  company_id: string | null;
+  /** JSON list of scopes. */
+  scopes: string;
+  /** Who authorised it (HighLevel's userId). */
+  user_id: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** A short-lived, single-use authorisation code, stored as a SHA-256 digest. */
+export interface OAuthCodesTable {
+  code_hash: string;
+  app_id: string;
+  user_type: string;
+  location_id: string | null;
+  company_id: string | null;
+  scopes: string;
+  redirect_uri: string | null;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  /** The grant it was exchanged for (revoked when the code is presented again). */
+  grant_id: string | null;
+}
+
+/** A rotating refresh token (SHA-256 digest): used once, its successor belongs to the same grant. */
+export interface OAuthRefreshTokensTable {
+  token_hash: string;
+  grant_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/** A location's own rate limits; null fields take the configured defaults. */
+export interface LocationRateLimitsTable {
+  location_id: string;
+  enabled: number | null;
+  burst_max: number | null;
+  interval_ms: number | null;
+  daily_max: number | null;
+  updated_at: number;
 }

@@ -135,6 +135,8 @@ export async function startHarness(
       DATA_DIR: dataDir,
       // Webhook receivers and provider delivery URLs in tests listen on loopback.
       OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
+      // Rate limits would throttle the suites' bursts: tests of them turn them on (RATE_LIMIT_ENABLED: 'true').
+      RATE_LIMIT_ENABLED: 'false',
       ...options.env,
     }),
     adminToken: ADMIN_TOKEN,

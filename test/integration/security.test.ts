@@ -86,7 +86,7 @@ describe.each(ENGINES)('security on %s', (engine) => {
     const registered = allRoutes(harness.server.services).filter((route) => route.access.kind === 'location');
     expect(LOCATION_ROUTES.map(routeKey).sort()).toEqual(registered.map(routeKey).sort());
     const specScopes = new Map(
-      (['conversations', 'contacts', 'extensions'] as const).flatMap((spec) =>
+      (['conversations', 'contacts', 'extensions', 'oauth'] as const).flatMap((spec) =>
         specOperations(spec).map((op) => [`${spec}:${op.operationId}`, op.scopes] as const),
       ),
     );

@@ -26,6 +26,7 @@ const appFields = {
     uniqueItems: true,
     maxItems: WEBHOOK_TYPES.length,
   },
+  redirectUris: { type: 'array', items: url, maxItems: 10 },
 };
 
 type ByApp = FastifyRequest<{ Params: { appId: string } }>;
@@ -45,8 +46,11 @@ export function adminAppRoutes({ apps, providers }: Services): Route[] {
           additionalProperties: false,
         },
       },
-      handler: async (request: FastifyRequest<{ Body: AppInput }>, reply) =>
-        reply.code(201).send({ app: presentApp(await apps.create(request.body)) }),
+      handler: async (request: FastifyRequest<{ Body: AppInput }>, reply) => {
+        const created = await apps.create(request.body);
+        // The client secret is shown this once: only its digest is kept.
+        return reply.code(201).send({ app: presentApp(created.row), clientSecret: created.clientSecret });
+      },
     },
     {
       method: 'GET',

@@ -46,6 +46,25 @@ export function adminLocationRoutes({ locations }: Services): Route[] {
       }),
     },
     {
+      method: 'PATCH',
+      url: '/admin/v1/locations/:locationId',
+      access: admin,
+      schema: {
+        params: locationParams,
+        body: {
+          type: 'object',
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            companyId: { type: ['string', 'null'], maxLength: 64 },
+          },
+          additionalProperties: false,
+        },
+      },
+      handler: async (
+        request: FastifyRequest<{ Params: { locationId: string }; Body: { name?: string; companyId?: string | null } }>,
+      ) => ({ location: presentLocation(await locations.updateLocation(request.params.locationId, request.body)) }),
+    },
+    {
       method: 'POST',
       url: '/admin/v1/locations/:locationId/tokens',
       access: admin,

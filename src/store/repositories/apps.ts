@@ -71,7 +71,7 @@ export async function webhookSubscribers(db: Executor, locationId: string): Prom
     .execute();
 }
 
-/** Uninstalls an app from a location: its providers leave the location and its tokens there are revoked. */
+/** Uninstalls an app from a location: its providers leave the location, its tokens and OAuth grants there are revoked. */
 export async function uninstallApp(db: Executor, locationId: string, appId: string, at: number): Promise<boolean> {
   const result = await db
     .deleteFrom('app_installations')
@@ -85,6 +85,14 @@ export async function uninstallApp(db: Executor, locationId: string, appId: stri
     .where('provider_id', 'in', db.selectFrom('conversation_providers').select('id').where('app_id', '=', appId))
     .execute();
   await revokeAppTokens(db, appId, at, locationId);
+  // Its OAuth grants for the location end too: installing it again takes a new authorisation.
+  await db
+    .updateTable('oauth_grants')
+    .set({ revoked_at: at })
+    .where('app_id', '=', appId)
+    .where('location_id', '=', locationId)
+    .where('revoked_at', 'is', null)
+    .execute();
   return true;
 }
 

@@ -13,6 +13,14 @@ export async function findLocation(db: Executor, id: string): Promise<LocationRo
   return db.selectFrom('locations').select(COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
+export async function updateLocation(
+  db: Executor,
+  id: string,
+  patch: Partial<Pick<LocationRow, 'name' | 'company_id'>>,
+): Promise<void> {
+  await db.updateTable('locations').set(patch).where('id', '=', id).execute();
+}
+
 export async function listLocations(db: Executor): Promise<LocationRow[]> {
   return db.selectFrom('locations').select(COLUMNS).orderBy('created_at').orderBy('id').execute();
 }

@@ -2,11 +2,11 @@
 // network: http(s) only; every address a host name resolves to is checked at connect time (so DNS cannot rebind
 // it between check and use), and so is every redirect; private, loopback, link-local and other special-purpose
 // addresses are refused unless their host is allow-listed; a stalled or slow source times out.
-import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { Readable } from 'node:stream';
+import { addressAllowed, guardedLookup, hostOf, httpUrl } from '../outbound/addresses.js';
 
 export interface FetchPolicy {
   /** Host names or IP addresses fetched even though private or loopback. */
@@ -38,91 +38,12 @@ export interface RemoteFile {
 
 const MAX_REDIRECTS = 3;
 
-const SPECIAL = new net.BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.88.99.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  SPECIAL.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 96], // unspecified, loopback and IPv4-compatible
-  ['64:ff9b::', 96], // NAT64: reaches IPv4 addresses, private ones included
-  ['100::', 64],
-  ['2001:db8::', 32],
-  ['2002::', 16], // 6to4: embeds an IPv4 address
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  SPECIAL.addSubnet(network, prefix, 'ipv6');
-}
-
-/** Whether an address is private, loopback or otherwise not on the public internet (IPv4-mapped IPv6 included). */
-export function isPrivateAddress(address: string): boolean {
-  const family = net.isIP(address);
-  if (family === 0) return true;
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped?.[1]) return SPECIAL.check(mapped[1], 'ipv4');
-  }
-  return SPECIAL.check(address, family === 6 ? 'ipv6' : 'ipv4');
-}
-
-function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-}
-
-function httpUrl(raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new RemoteFetchError('refused', 'is not a valid URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new RemoteFetchError('refused', 'must be an http or https URL');
-  }
-  return url;
-}
-
 const refusedAddress = () => new RemoteFetchError('refused', 'points to a private or reserved address');
-
-type LookupCallback = (error: Error | null, address: string | dns.LookupAddress[], family?: number) => void;
-
-/** A DNS lookup that only ever hands the socket public addresses (or those of an allow-listed host). */
-function guardedLookup(policy: FetchPolicy, host: string) {
-  const allowed = policy.allowedHosts.has(host);
-  return (hostname: string, options: dns.LookupOptions, callback: LookupCallback) => {
-    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, '');
-      const usable = addresses.filter(
-        (entry) => allowed || policy.allowedHosts.has(entry.address) || !isPrivateAddress(entry.address),
-      );
-      const first = usable[0];
-      if (!first) return callback(refusedAddress(), '');
-      if (options.all) return callback(null, usable);
-      callback(null, first.address, first.family);
-    });
-  };
-}
+const parseUrl = (raw: string) => httpUrl(raw, (problem) => new RemoteFetchError('refused', problem));
 
 function requestOnce(url: URL, policy: FetchPolicy, range?: string, signal?: AbortSignal) {
   const host = hostOf(url);
-  if (net.isIP(host) && !policy.allowedHosts.has(host) && isPrivateAddress(host)) throw refusedAddress();
+  if (net.isIP(host) && !addressAllowed(policy.allowedHosts, host)) throw refusedAddress();
   const client = url.protocol === 'https:' ? https : http;
   return new Promise<http.IncomingMessage>((resolve, reject) => {
     const request = client.request(
@@ -131,7 +52,7 @@ function requestOnce(url: URL, policy: FetchPolicy, range?: string, signal?: Abo
         method: 'GET',
         agent: false,
         headers: { 'user-agent': 'Switchboard', accept: '*/*', ...(range ? { range } : {}) },
-        lookup: guardedLookup(policy, host) as unknown as typeof dns.lookup,
+        lookup: guardedLookup(policy.allowedHosts, host, refusedAddress),
         timeout: policy.timeoutMs,
         ...(signal ? { signal } : {}),
       },
@@ -163,7 +84,7 @@ export async function fetchRemote(
   policy: FetchPolicy,
   options: { range?: string; deadlineMs?: number } = {},
 ): Promise<RemoteFile> {
-  let url = httpUrl(raw);
+  let url = parseUrl(raw);
   const signal = options.deadlineMs ? AbortSignal.timeout(options.deadlineMs) : undefined;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
     const response = await requestOnce(url, policy, options.range, signal);
@@ -171,7 +92,7 @@ export async function fetchRemote(
     const location = response.headers.location;
     if ([301, 302, 303, 307, 308].includes(status) && location) {
       response.resume();
-      url = httpUrl(new URL(location, url).toString());
+      url = parseUrl(new URL(location, url).toString());
       continue;
     }
     if (status !== 200 && status !== 206) {

@@ -7,7 +7,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { isPrivateAddress } from '../files/remote.js';
+import { addressAllowed, guardedLookup, hostOf, httpUrl } from './addresses.js';
 
 export interface OutboundPolicy {
   /** Host names or IP addresses posted to even though private or loopback. */
@@ -31,23 +31,9 @@ export interface PostResult {
 
 const PRIVATE = 'resolves to a private or loopback address';
 
-function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-}
-
-function httpUrl(raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new OutboundRefused('is not a valid URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OutboundRefused('must be an http or https URL');
-  return url;
-}
-
-const allowed = (policy: OutboundPolicy, address: string) =>
-  policy.allowedHosts.has(address) || !isPrivateAddress(address);
+const parseUrl = (raw: string) => httpUrl(raw, (problem) => new OutboundRefused(problem));
+const refused = () => new OutboundRefused(PRIVATE);
+const allowed = (policy: OutboundPolicy, address: string) => addressAllowed(policy.allowedHosts, address);
 
 /**
  * Whether a URL may be registered: http(s), and its host (or every address it resolves to) public or allow-listed.
@@ -56,7 +42,7 @@ const allowed = (policy: OutboundPolicy, address: string) =>
 export async function outboundUrlProblem(raw: string, policy: OutboundPolicy): Promise<string | null> {
   let url: URL;
   try {
-    url = httpUrl(raw);
+    url = parseUrl(raw);
   } catch (error) {
     return (error as Error).message;
   }
@@ -72,23 +58,6 @@ export async function outboundUrlProblem(raw: string, policy: OutboundPolicy): P
   return addresses.every((entry) => allowed(policy, entry.address)) ? null : PRIVATE;
 }
 
-type LookupCallback = (error: Error | null, address: string | dns.LookupAddress[], family?: number) => void;
-
-/** A DNS lookup that only ever hands the socket public addresses (or any, for an allow-listed host). */
-function guardedLookup(policy: OutboundPolicy, host: string) {
-  const hostAllowed = policy.allowedHosts.has(host);
-  return (hostname: string, options: dns.LookupOptions, callback: LookupCallback) => {
-    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, '');
-      const usable = addresses.filter((entry) => hostAllowed || allowed(policy, entry.address));
-      const first = usable[0];
-      if (!first) return callback(new OutboundRefused(PRIVATE), '');
-      if (options.all) return callback(null, usable);
-      callback(null, first.address, first.family);
-    });
-  };
-}
-
 /**
  * POSTs a JSON body and answers the receiver's status. Throws OutboundRefused for a URL Switchboard does not post
  * to, and an Error for a connection failure or a receiver that does not answer in time.
@@ -99,10 +68,10 @@ export function postJson(
   headers: Record<string, string>,
   policy: OutboundPolicy,
 ): Promise<PostResult> {
-  const url = httpUrl(raw);
+  const url = parseUrl(raw);
   const host = hostOf(url);
-  if (net.isIP(host) && !policy.allowedHosts.has(host) && isPrivateAddress(host)) {
-    return Promise.reject(new OutboundRefused(PRIVATE));
+  if (net.isIP(host) && !allowed(policy, host)) {
+    return Promise.reject(refused());
   }
   const client = url.protocol === 'https:' ? https : http;
   const started = performance.now();
@@ -118,7 +87,7 @@ export function postJson(
           'user-agent': 'Switchboard',
           ...headers,
         },
-        lookup: guardedLookup(policy, host) as unknown as typeof dns.lookup,
+        lookup: guardedLookup(policy.allowedHosts, host, refused),
       },
       (response) => {
         clearTimeout(deadline);

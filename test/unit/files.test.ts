@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { ContentInspector } from '../../src/files/inspect.js';
 import { parseRange } from '../../src/files/range.js';
-import { isPrivateAddress } from '../../src/files/remote.js';
 import { signature, verifySignature } from '../../src/files/signed-urls.js';
+import { isPrivateAddress } from '../../src/outbound/addresses.js';
 import { elfBytes, pngBytes, wavBytes } from '../helpers/files.js';
 
 async function inspect(...chunks: Buffer[]) {

@@ -11,9 +11,10 @@ export class Progress {
   constructor(
     private readonly label: string,
     private readonly total: number,
-    private readonly stream: NodeJS.WriteStream = process.stderr,
+    /** Where the bar goes; null draws nothing (the rate is still measured). */
+    private readonly stream: NodeJS.WriteStream | null = process.stderr,
   ) {
-    this.tty = Boolean(stream.isTTY);
+    this.tty = Boolean(stream?.isTTY);
   }
 
   tick(count: number): void {
@@ -34,6 +35,7 @@ export class Progress {
   }
 
   private draw(now: number, final = false): void {
+    if (!this.stream) return;
     const seconds = (now - this.started) / 1000;
     const rate = seconds > 0 ? this.done / seconds : 0;
     const share = this.total > 0 ? Math.min(1, this.done / this.total) : 1;
@@ -45,7 +47,7 @@ export class Progress {
         ? `ETA ${Math.ceil((this.total - this.done) / rate)}s`
         : '';
     const line = `${this.label.padEnd(14)} ${bar} ${(share * 100).toFixed(0).padStart(3)}%  ${format(this.done)}/${format(this.total)}  ${format(Math.round(rate))}/s  ${eta}`;
-    this.stream.write(this.tty ? `\r${line}\u001b[K${final ? '\n' : ''}` : `${line}\n`);
+    this.stream?.write(this.tty ? `\r${line}\u001b[K${final ? '\n' : ''}` : `${line}\n`);
   }
 }
 

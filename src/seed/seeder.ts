@@ -69,7 +69,13 @@ class Batches {
   }
 }
 
-export async function seed(store: Store, options: SeedOptions, emailDomain: string): Promise<SeedReport> {
+/** Seeds the store; progress bars and notes go to `output` (stderr by default, null for none). */
+export async function seed(
+  store: Store,
+  options: SeedOptions,
+  emailDomain: string,
+  output: NodeJS.WriteStream | null = process.stderr,
+): Promise<SeedReport> {
   const started = performance.now();
   const plan = new SeedPlan(options);
   const phases: SeedReport['phases'] = [];
@@ -98,7 +104,7 @@ export async function seed(store: Store, options: SeedOptions, emailDomain: stri
       }
       await batches.flush();
 
-      let progress = new Progress('contacts', options.contacts);
+      let progress = new Progress('contacts', options.contacts, output);
       for (let k = 0; k < options.contacts; k++) {
         contactIds[k] = newId();
         await batches.add('contacts', contactRow(plan, k, contactIds[k] as string));
@@ -111,7 +117,7 @@ export async function seed(store: Store, options: SeedOptions, emailDomain: stri
       // Conversations, and the sort keys of all messages: (second, conversation), so one sort puts every message
       // of the dataset in the order it happened.
       const keys = new Float64Array(options.messages);
-      progress = new Progress('conversations', options.conversations);
+      progress = new Progress('conversations', options.conversations, output);
       for (let c = 0; c < options.conversations; c++) {
         const conversationId = newId();
         conversationIds[c] = conversationId;
@@ -141,7 +147,7 @@ export async function seed(store: Store, options: SeedOptions, emailDomain: stri
 
       keys.sort();
       const ordinals = new Int32Array(options.conversations);
-      progress = new Progress('messages', options.messages);
+      progress = new Progress('messages', options.messages, output);
       for (let i = 0; i < keys.length; i++) {
         const { conversation: c, second } = plan.decodeKey(keys[i] as number);
         const k = ordinals[c] as number;
@@ -167,11 +173,11 @@ export async function seed(store: Store, options: SeedOptions, emailDomain: stri
     (phase, count) => {
       if (phase === 'rebuilding') {
         indexesStarted = performance.now();
-        process.stderr.write(`indexes        rebuilding ${count} secondary indexes over the loaded rows…\n`);
+        output?.write(`indexes        rebuilding ${count} secondary indexes over the loaded rows…\n`);
       } else if (phase === 'rebuilt') {
         const seconds = Math.round(performance.now() - indexesStarted) / 1000;
         phases.push({ phase: 'indexes', rows: count, seconds, perSecond: 0 });
-        process.stderr.write(`indexes        rebuilt in ${seconds.toFixed(1)}s\n`);
+        output?.write(`indexes        rebuilt in ${seconds.toFixed(1)}s\n`);
       }
     },
   );

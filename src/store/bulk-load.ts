@@ -170,6 +170,13 @@ export async function withBulkLoad<T>(
     }
     const empty: Table[] = [];
     for (const table of tables) if ((await rowCount(db, table)) === 0) empty.push(table);
+    if (sqlite && empty.length === tables.length) {
+      // A fresh dataset: no journal while it loads, so each page is written once rather than to the WAL and then
+      // again by the checkpoint. An interrupted seed then leaves a file to delete and seed again.
+      const journal = (await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db)).rows[0]?.journal_mode;
+      await sql`pragma journal_mode = off`.execute(db);
+      restore.unshift(`pragma journal_mode = ${journal ?? 'wal'}`);
+    }
     const deferred = empty.length > 0 ? await secondaryIndexes(db, store, empty) : [];
     for (const index of deferred) await sql.raw(`drop index ${quote(index.name)}`).execute(db);
     onIndexes?.('dropped', deferred.length);

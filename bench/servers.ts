@@ -1,0 +1,104 @@
+// The two servers a run measures, each in a child process of its own: Switchboard (the compiled server, as
+// `npm start` runs it) and the reference (a bare Fastify route answering a same-sized JSON body from memory).
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  /** Milliseconds from spawning the process to the first 200 from /healthz. */
+  readyMs: number;
+  memory(): { rssMB: number; peakRssMB: number };
+  stop(): Promise<void>;
+}
+
+// Whatever happens to the run, no server it started outlives it.
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function statusKB(pid: number, field: string): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  return match ? Number(match[1]) : 0;
+}
+
+async function waitReady(child: ChildProcess, url: string, started: number): Promise<number> {
+  let exited: number | null = null;
+  child.once('exit', (code) => {
+    exited = code ?? -1;
+  });
+  for (;;) {
+    if (exited !== null) throw new Error(`server exited with ${exited} before it was ready`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.status === 200) return performance.now() - started;
+    } catch {
+      // Not listening yet.
+    }
+    if (performance.now() - started > 120_000) throw new Error('server not ready after 120 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function start(args: string[], env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const pid = child.pid as number;
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  const readyMs = await waitReady(child, url, started);
+  return {
+    url,
+    pid,
+    readyMs,
+    memory: () => ({ rssMB: statusKB(pid, 'VmRSS') / 1024, peakRssMB: statusKB(pid, 'VmHWM') / 1024 }),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function startSwitchboard(databaseUrl: string, dataDir: string): Promise<ServerProcess> {
+  return start([path.resolve('bin', 'switchboard.js'), 'serve'], {
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    BOOTSTRAP_DEMO: 'false',
+    SWITCHBOARD_ADMIN_TOKEN: ADMIN_TOKEN,
+    // HighLevel's limits (100 requests per 10 s per token) would cap every scenario: capacity, not policy, is measured.
+    RATE_LIMIT_ENABLED: 'false',
+  });
+}
+
+/** The reference server answers each scenario's sample body (bodies file: `{name: body}`) at /ref/{name}. */
+export function startReference(bodiesFile: string): Promise<ServerProcess> {
+  return start([path.resolve('dist-bench', 'reference-server.js'), bodiesFile], {});
+}

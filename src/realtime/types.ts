@@ -1,16 +1,9 @@
 // What the realtime layer carries: stored domain events read back from the log, ephemeral typing signals, and
 // the messages servers exchange on the bus (wake-ups and typing, never the events themselves).
-import type { DomainEventType, EventPayload } from '../events/types.js';
+import type { DomainEvent } from '../events/types.js';
 
-/** A domain event as read back from the retained log, in per-location sequence order. */
-export interface StoredEvent {
-  id: string;
-  locationId: string;
-  seq: number;
-  type: DomainEventType;
-  createdAt: number;
-  payload: EventPayload;
-}
+/** A domain event as read back from the retained log, in per-location sequence order: the recorded event itself. */
+export type StoredEvent = DomainEvent;
 
 /** Someone is (or stopped) typing in a live chat conversation. Never stored: missed is missed. */
 export interface TypingEvent {

@@ -197,15 +197,7 @@ function parseFiles(env: Env): FilesConfig {
   if (signingSecret !== null && signingSecret.length < 32) {
     throw new ConfigError('FILE_SIGNING_SECRET', 'must be at least 32 characters long');
   }
-  const hosts = (env.FETCH_ALLOWED_HOSTS ?? '')
-    .split(',')
-    .map((host) =>
-      host
-        .trim()
-        .toLowerCase()
-        .replace(/^\[(.*)\]$/, '$1'),
-    )
-    .filter(Boolean);
+  const hosts = hostList(env, 'FETCH_ALLOWED_HOSTS');
   return {
     maxFileBytes: integer(env, 'UPLOAD_MAX_FILE_BYTES', 5 * MIB, 1, 1024 * MIB),
     maxFilesPerRequest: integer(env, 'UPLOAD_MAX_FILES', 5, 1, 100),

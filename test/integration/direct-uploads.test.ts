@@ -2,23 +2,15 @@
 // the signature's expiry (on a test clock) and integrity, the size caps per channel, and the checks of complete.
 import type { HighLevel } from '@gohighlevel/api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SpecName } from '../../src/http/openapi.js';
 import { TestClock } from '../helpers/clock.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
 import { elfBytes, pngBytes, putSigned } from '../helpers/files.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { storedState } from '../helpers/remote-files.js';
-import { highLevelClient } from '../helpers/sdk.js';
-import { specErrors } from '../helpers/spec-validator.js';
+import { expectSpec, highLevelClient } from '../helpers/sdk.js';
 
 const MB = 1024 * 1024;
-
-function expectSpec<T>(operation: `${SpecName}:${string}`, status: number, body: T): T {
-  const [spec, operationId] = operation.split(':') as [SpecName, string];
-  expect(specErrors(spec, operationId, status, body), `${operation} ${status}`).toEqual([]);
-  return body;
-}
 
 describe.each(ENGINES)('direct uploads on %s', (engine) => {
   let harness: Harness;

@@ -1,33 +1,16 @@
 // Interop: sending, recording and cancelling messages through the official SDK, as an integrator calls them.
 import { randomInt } from 'node:crypto';
-import { GHLError, GHLNotFoundError, GHLValidationError, type HighLevel } from '@gohighlevel/api-client';
+import { GHLNotFoundError, GHLValidationError, type HighLevel } from '@gohighlevel/api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SpecName } from '../../src/http/openapi.js';
 import { TestClock } from '../helpers/clock.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { highLevelClient } from '../helpers/sdk.js';
+import { expectSpec, highLevelClient, sdkError } from '../helpers/sdk.js';
 import { specErrors } from '../helpers/spec-validator.js';
 
 type SendBody = Parameters<HighLevel['conversations']['sendANewMessage']>[0];
 type InboundBody = Parameters<HighLevel['conversations']['addAnInboundMessage']>[0];
-
-/** The SDK hands back only the body; check it against the spec for the status the operation answers. */
-function expectSpec<T>(operation: `${SpecName}:${string}`, status: number, body: T): T {
-  const [spec, operationId] = operation.split(':') as [SpecName, string];
-  expect(specErrors(spec, operationId, status, body), `${operation} ${status}`).toEqual([]);
-  return body;
-}
-
-async function sdkError(call: Promise<unknown>): Promise<GHLError> {
-  const error = await call.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof GHLError)) throw new Error(`expected a GHLError, got ${String(error)}`);
-  return error;
-}
 
 /**
  * The SDK's types mark `subType` and `status` required, as the spec does; real integrators leave them out and

@@ -1,29 +1,11 @@
 // Interop: the conversation operations end to end through the official SDK, exactly as an integrator calls them.
-import { GHLError, GHLNotFoundError, GHLValidationError, type HighLevel } from '@gohighlevel/api-client';
+import { GHLNotFoundError, GHLValidationError, type HighLevel } from '@gohighlevel/api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SpecName } from '../../src/http/openapi.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createLocation, type TestLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { highLevelClient } from '../helpers/sdk.js';
+import { expectSpec, highLevelClient, sdkError } from '../helpers/sdk.js';
 import { specErrors } from '../helpers/spec-validator.js';
-
-/** The SDK hands back only the body; check it against the spec for the status the operation answers. */
-function expectSpec<T>(operation: `${SpecName}:${string}`, status: number, body: T): T {
-  const [spec, operationId] = operation.split(':') as [SpecName, string];
-  expect(specErrors(spec, operationId, status, body), `${operation} ${status}`).toEqual([]);
-  return body;
-}
-
-/** The GHLError a rejected SDK call throws, for assertions on its class, status and body. */
-async function sdkError(call: Promise<unknown>): Promise<GHLError> {
-  const error = await call.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof GHLError)) throw new Error(`expected a GHLError, got ${String(error)}`);
-  return error;
-}
 
 describe.each(ENGINES)('official SDK on %s', (engine) => {
   let harness: Harness;

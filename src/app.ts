@@ -3,6 +3,7 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
+import { registerDurableAcks } from './http/durable-acks.js';
 import { errorBody, handleError, handleFrameworkError } from './http/errors.js';
 import { serializeRequest } from './http/logging.js';
 import { registerPipeline } from './http/pipeline.js';
@@ -48,6 +49,7 @@ export function createApp({ config, store, clock = systemClock }: AppDeps): App 
   acceptEmptyJsonBodies(server);
 
   registerPipeline(server, services.auth);
+  registerDurableAcks(server, store);
   // After the pipeline's own hooks: rate limits count requests that passed validation (BEHAVIOUR.md §1).
   registerRateLimits(server, services.rateLimits);
   server.addHook('onReady', async () => services.rateLimits.start(server.log));

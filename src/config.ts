@@ -1,8 +1,15 @@
 // Typed configuration, parsed once at start-up from the environment. Nothing else reads process.env.
 import path from 'node:path';
 
+/**
+ * SQLite durability. GROUP (the default): an acknowledged write is on disk, and concurrent writes share one fsync
+ * that runs off the event loop (src/store/wal-sync.ts). FULL: SQLite fsyncs at every commit. NORMAL and OFF trade
+ * the last writes before a power loss for speed.
+ */
+export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'GROUP';
+
 export type DatabaseConfig =
-  | { engine: 'sqlite'; file: string; synchronous: 'OFF' | 'NORMAL' | 'FULL' }
+  | { engine: 'sqlite'; file: string; synchronous: SqliteSynchronous }
   | { engine: 'postgres'; url: string; schema?: string; poolSize: number };
 
 export interface Config {
@@ -143,7 +150,7 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
 
 function parseDatabase(env: Env, dataDir: string): DatabaseConfig {
   const url = env.DATABASE_URL;
-  const synchronous = oneOf(env, 'SQLITE_SYNCHRONOUS', ['OFF', 'NORMAL', 'FULL'] as const, 'FULL');
+  const synchronous = oneOf(env, 'SQLITE_SYNCHRONOUS', ['OFF', 'NORMAL', 'FULL', 'GROUP'] as const, 'GROUP');
   if (url === undefined || url === '') {
     return { engine: 'sqlite', file: path.join(dataDir, 'switchboard.db'), synchronous };
   }

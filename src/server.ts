@@ -36,8 +36,12 @@ export async function startServer(
     let inboundSmtp: InboundSmtpListener | null = null;
     if (config.smtpListen) {
       const log = app.server.log;
-      inboundSmtp = await startSmtpListener(config.smtpListen, config.emailDomain, app.services.inboundEmail, (error) =>
-        log.error({ err: error }, 'inbound SMTP listener'),
+      inboundSmtp = await startSmtpListener(
+        config.smtpListen,
+        config.emailDomain,
+        app.services.inboundEmail,
+        () => store.durable(),
+        (error) => log.error({ err: error }, 'inbound SMTP listener'),
       ).catch(async (error: unknown) => {
         await app.server.close();
         throw error;

@@ -30,6 +30,8 @@ export async function startSmtpListener(
   config: SmtpListenConfig,
   domain: string,
   inbound: InboundEmailService,
+  /** Resolves once what was recorded is on disk: the 250 that accepts a message waits for it. */
+  durable: () => Promise<void>,
   onError: (error: unknown) => void = () => {},
 ): Promise<InboundSmtpListener> {
   const record = async (raw: Buffer, recipients: string[]): Promise<string> => {
@@ -37,6 +39,7 @@ export async function startSmtpListener(
     const locations = await inbound.locationsFor(recipients, email);
     if (locations.length === 0) throw reply(550, '5.1.1 No location or thread here for this message');
     for (const locationId of locations) await inbound.receive(locationId, email);
+    await durable();
     return 'Message recorded';
   };
   const server = new SMTPServer({

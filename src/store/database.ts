@@ -8,6 +8,7 @@ import type { DatabaseConfig } from '../config.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
 import { TableWrites } from './table-writes.js';
+import { type SyncFile, WalSync } from './wal-sync.js';
 
 /** Tables whose rows decide who is authenticated: a token's, and its location's (deleting one deletes its tokens). */
 const AUTH_TABLES = ['api_tokens', 'locations'];
@@ -21,8 +22,16 @@ export interface Store {
   sqlite?: SqliteDatabase.Database;
   /** Writes this process has sent to the tables that authentication caches depend on. */
   writes?: TableWrites;
+  /**
+   * Resolves once every write committed before the call is on disk: what a write waits for before it is
+   * acknowledged. Immediate where each commit is durable by itself (PostgreSQL, SQLite FULL) or durability was
+   * traded away (NORMAL, OFF).
+   */
+  durable(): Promise<void>;
   close(): Promise<void>;
 }
+
+const immediately = () => Promise.resolve();
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -38,20 +47,28 @@ function postgresTypes() {
   };
 }
 
-export function openStore(config: DatabaseConfig): Store {
+export interface StoreOptions {
+  /** How group commit syncs the WAL (tests hold or fail it). */
+  syncFile?: SyncFile;
+}
+
+export function openStore(config: DatabaseConfig, options: StoreOptions = {}): Store {
   if (config.engine === 'sqlite') {
     if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });
     const sqlite = new SqliteDatabase(config.file);
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma(`synchronous = ${config.synchronous}`);
+    const group = config.synchronous === 'GROUP' && config.file !== ':memory:';
+    sqlite.pragma(`synchronous = ${config.synchronous === 'GROUP' ? 'NORMAL' : config.synchronous}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const writes = new TableWrites(AUTH_TABLES);
+    const wal = group ? new WalSync(config.file, options.syncFile) : null;
     const db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite, wal ? () => wal.noteCommit() : undefined) }),
       plugins: [writes],
     });
-    return { db, engine: 'sqlite', sqlite, writes, close: () => db.destroy() };
+    const durable = wal ? () => wal.durable() : immediately;
+    return { db, engine: 'sqlite', sqlite, writes, durable, close: () => db.destroy() };
   }
   const pool = new pg.Pool({
     connectionString: config.url,
@@ -61,5 +78,5 @@ export function openStore(config: DatabaseConfig): Store {
   });
   const writes = new TableWrites(AUTH_TABLES);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [writes] });
-  return { db, engine: 'postgres', writes, close: () => db.destroy() };
+  return { db, engine: 'postgres', writes, durable: immediately, close: () => db.destroy() };
 }

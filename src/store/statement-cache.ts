@@ -2,13 +2,45 @@
 // than running a point lookup, and an API serves the same few hundred statements over and over. better-sqlite3
 // runs a statement to completion synchronously, and Kysely holds the one connection while it streams, so a
 // statement is never asked to run while it is still running.
+//
+// The same wrapper sees every statement finish, so it also tells group commit (wal-sync.ts) when a write has
+// committed: the first moment after a writing statement that the connection is outside a transaction.
 import type SqliteDatabase from 'better-sqlite3';
 import type { SqliteDatabase as KyselySqliteDatabase, SqliteStatement } from 'kysely';
 
 const MAX_STATEMENTS = 500;
 
-export function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
-  const statements = new Map<string, SqliteDatabase.Statement>();
+/** Statements that cannot change data. Anything else counts as a write (a CTE that only reads is a harmless extra sync). */
+const NON_WRITING = /^\s*(select|begin|commit|end|rollback|savepoint|release|pragma|explain)\b/i;
+
+export function withStatementCache(sqlite: SqliteDatabase.Database, onCommit?: () => void): KyselySqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  let wrote = false;
+  const finished = () => {
+    if (wrote && !sqlite.inTransaction) {
+      wrote = false;
+      onCommit?.();
+    }
+  };
+  const wrap = (sql: string): SqliteStatement => {
+    const statement = sqlite.prepare(sql);
+    if (!onCommit) return statement;
+    const writes = !NON_WRITING.test(sql);
+    const running = <T>(run: () => T): T => {
+      if (writes) wrote = true;
+      try {
+        return run();
+      } finally {
+        finished();
+      }
+    };
+    return {
+      reader: statement.reader,
+      all: (parameters) => running(() => statement.all(parameters)),
+      run: (parameters) => running(() => statement.run(parameters)),
+      iterate: (parameters) => statement.iterate(parameters),
+    };
+  };
   return {
     close: () => {
       statements.clear();
@@ -20,7 +52,7 @@ export function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqlit
         // Most recently used last: the first entry is the one to drop when full.
         statements.delete(sql);
       } else {
-        statement = sqlite.prepare(sql);
+        statement = wrap(sql);
         if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value as string);
       }
       statements.set(sql, statement);

@@ -22,7 +22,7 @@ export async function createTestDatabase(engine: EngineName): Promise<TestDataba
   if (engine === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
     return {
-      config: { engine: 'sqlite', file: path.join(dir, 'test.db'), synchronous: 'NORMAL' },
+      config: { engine: 'sqlite', file: path.join(dir, 'test.db'), synchronous: 'GROUP' },
       drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
     };
   }

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { SpecName } from '../../src/http/openapi.js';
 import { type RunningServer, startServer } from '../../src/server.js';
+import { openStore, type StoreOptions } from '../../src/store/database.js';
 import { createTestDatabase, type EngineName, type TestDatabase } from './engines.js';
 import { specErrors } from './spec-validator.js';
 
@@ -118,6 +119,8 @@ export async function startHarness(
     database?: TestDatabase;
     /** Leave the database in place on close(), for a later harness to reuse (the caller then drops it). */
     keepDatabase?: boolean;
+    /** How the store is opened (a test's own WAL sync for group commit). */
+    storeOptions?: StoreOptions;
   } = {},
 ): Promise<Harness> {
   const database = options.database ?? (await createTestDatabase(engine));
@@ -144,7 +147,10 @@ export async function startHarness(
   };
   let server: RunningServer;
   try {
-    server = await startServer(config, options.clock ? { clock: options.clock } : {});
+    server = await startServer(config, {
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.storeOptions ? { store: openStore(database.config, options.storeOptions) } : {}),
+    });
   } catch (error) {
     if (dropOnClose) await database.drop();
     await removeDataDir();

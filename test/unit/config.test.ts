@@ -23,7 +23,7 @@ describe('loadConfig', () => {
       port: 8080,
       publicUrl: 'http://127.0.0.1:8080',
       dataDir: path.resolve('data'),
-      database: { engine: 'sqlite', file: path.resolve('data', 'switchboard.db'), synchronous: 'FULL' },
+      database: { engine: 'sqlite', file: path.resolve('data', 'switchboard.db'), synchronous: 'GROUP' },
       adminToken: null,
       searchMaxLimit: 100,
       logLevel: 'info',

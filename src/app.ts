@@ -13,6 +13,7 @@ import { allRoutes } from './routes/index.js';
 import type { Route } from './routes/route.js';
 import { createServices, type Services } from './services.js';
 import type { Store } from './store/database.js';
+import { startCountFolding } from './store/location-counts.js';
 
 export interface AppDeps {
   config: Config;
@@ -58,6 +59,13 @@ export function createApp({ config, store, clock = systemClock }: AppDeps): App 
   server.addHook('onReady', async () => services.realtime.start(server.log));
   server.addHook('preClose', async () => services.realtime.closeStreams());
   server.addHook('onClose', async () => services.realtime.close());
+  if (store.engine === 'postgres') {
+    let stopFolding = () => {};
+    server.addHook('onReady', async () => {
+      stopFolding = startCountFolding(store.db, (error) => server.log.error({ err: error }, 'folding counts'));
+    });
+    server.addHook('onClose', async () => stopFolding());
+  }
   server.setErrorHandler(handleError);
   server.setNotFoundHandler((request, reply) => {
     reply.code(404).send(errorBody(404, `Cannot ${request.method} ${request.url.split('?')[0]}`));

@@ -7,8 +7,19 @@ export interface LocationsTable {
   name: string;
   company_id: string | null;
   created_at: number;
-  /** The sequence number of the location's latest domain event. */
-  event_seq: Generated<number>;
+}
+
+/** The sequence number of a location's latest domain event (no row: none yet). */
+export interface LocationEventSeqsTable {
+  location_id: string;
+  seq: number;
+}
+
+/** Exact counts kept by triggers (migration 0010); on PostgreSQL a count is the sum of its rows. */
+export interface LocationCountsTable {
+  location_id: string;
+  name: string;
+  n: number;
 }
 
 export interface DomainEventsTable {
@@ -120,6 +131,8 @@ export interface Database {
   conversation_reviews: ConversationReviewsTable;
   messages: MessagesTable;
   domain_events: DomainEventsTable;
+  location_event_seqs: LocationEventSeqsTable;
+  location_counts: LocationCountsTable;
   emails: EmailsTable;
   jobs: JobsTable;
   dev_outbox: DevOutboxTable;

@@ -5,6 +5,7 @@ import type { ConversationSearch } from '../../domain/conversation-search.js';
 import { cachedCount } from '../count-cache.js';
 import type { Engine } from '../database.js';
 import type { Executor } from '../executor.js';
+import { type CountName, locationCount } from '../location-counts.js';
 import type { Database } from '../schema.js';
 import type { ConversationRow } from './conversations.js';
 
@@ -199,6 +200,29 @@ async function sparseMatches(db: Executor, text: string): Promise<number[] | und
   return rows.length <= SPARSE_MATCHES ? rows.map((row) => row.rowid) : undefined;
 }
 
+/** The kept count equal to a search's total: when it narrows the location by nothing, or by unread only. */
+function keptCount(search: ConversationSearch): CountName | null {
+  const narrowed = [
+    search.contactId,
+    search.id,
+    search.assignedTo,
+    search.followers,
+    search.mentions,
+    search.text,
+    search.lastMessageType,
+    search.lastMessageAction,
+    search.lastMessageDirection,
+    search.scoreFilter,
+    search.dateAdded,
+    search.overdueAt,
+  ].some((filter) => filter !== undefined);
+  // Sorting by a score profile or a due date leaves out the conversations without one.
+  if (narrowed || search.sortKey === 'score' || search.sortKey === 'due_at') return null;
+  if (search.status === 'all' || search.status === 'recents') return 'conversations';
+  if (search.status === 'unread') return 'conversations:unread';
+  return null;
+}
+
 export async function searchConversations(
   db: Executor,
   engine: Engine,
@@ -207,12 +231,15 @@ export async function searchConversations(
   const matches = ftsSearchable(engine, search.text) ? await sparseMatches(db, search.text) : undefined;
   if (matches?.length === 0) return { rows: [], total: 0 };
   const { page, count } = searchQueries(db, engine, search, matches);
-  // The total is exact, and over a large location costs more than the page: while nothing is written it is the
-  // same for every page of a search (the cursor is no part of the count), so it is counted once.
+  // The total is exact, and over a large location costs more than the page. A whole-location total is kept as rows
+  // change; any other is the same for every page of a search while nothing is written, so it is counted once.
+  const kept = keptCount(search);
   const compiled = count.compile();
-  const total = cachedCount(db, `${compiled.sql}\n${JSON.stringify(compiled.parameters)}`, async () =>
-    Number((await count.executeTakeFirstOrThrow()).total),
-  );
+  const total = kept
+    ? locationCount(db, search.locationId, kept)
+    : cachedCount(db, `${compiled.sql}\n${JSON.stringify(compiled.parameters)}`, async () =>
+        Number((await count.executeTakeFirstOrThrow()).total),
+      );
   const [rows, counted] = await Promise.all([page.execute(), total]);
   return { rows: rows as SearchPage['rows'], total: counted };
 }

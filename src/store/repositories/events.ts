@@ -10,12 +10,14 @@ export type EventRow = DomainEventsTable;
  */
 export async function reserveEventSeqs(db: Executor, locationId: string, count: number): Promise<number> {
   const row = await db
-    .updateTable('locations')
-    .set((eb) => ({ event_seq: eb('event_seq', '+', count) }))
-    .where('id', '=', locationId)
-    .returning('event_seq')
+    .insertInto('location_event_seqs')
+    .values({ location_id: locationId, seq: count })
+    .onConflict((oc) =>
+      oc.column('location_id').doUpdateSet((eb) => ({ seq: eb('location_event_seqs.seq', '+', count) })),
+    )
+    .returning('seq')
     .executeTakeFirstOrThrow();
-  return Number(row.event_seq) - count + 1;
+  return Number(row.seq) - count + 1;
 }
 
 export async function insertEvents(db: Executor, rows: EventRow[]): Promise<void> {
@@ -41,8 +43,13 @@ export async function deleteEventsBefore(db: Executor, createdBefore: number): P
 
 /** The sequence number of a location's latest committed event (0 before its first); null for no such location. */
 export async function currentEventSeq(db: Executor, locationId: string): Promise<number | null> {
-  const row = await db.selectFrom('locations').select('event_seq').where('id', '=', locationId).executeTakeFirst();
-  return row ? Number(row.event_seq) : null;
+  const row = await db
+    .selectFrom('locations as l')
+    .leftJoin('location_event_seqs as s', 's.location_id', 'l.id')
+    .select('s.seq')
+    .where('l.id', '=', locationId)
+    .executeTakeFirst();
+  return row ? Number(row.seq ?? 0) : null;
 }
 
 /** Keeps a location's latest `keep` events, deleting older ones; answers how many went. */

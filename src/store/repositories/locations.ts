@@ -2,7 +2,7 @@
 import type { Executor } from '../executor.js';
 import type { LocationsTable } from '../schema.js';
 
-export type LocationRow = Omit<LocationsTable, 'event_seq'>;
+export type LocationRow = LocationsTable;
 const COLUMNS = ['id', 'name', 'company_id', 'created_at'] as const;
 
 export async function insertLocation(db: Executor, row: LocationRow): Promise<void> {

@@ -2,6 +2,7 @@
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { cachedCount } from '../count-cache.js';
 import type { Executor } from '../executor.js';
+import { locationCount, messageCountExcept } from '../location-counts.js';
 import type { Database, MessagesTable } from '../schema.js';
 
 export type MessageRow = Omit<MessagesTable, 'seq'> & { seq: number };
@@ -135,11 +136,17 @@ export async function exportMessages(db: Executor, query: ExportQuery) {
     .selectFrom('messages')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .where((eb) => eb.and(exportFilters(eb, query)));
-  // The same total for every page of an export (the cursor is no part of it): counted once while nothing changes.
+  // A whole-location total is kept as rows change. Any other is the same for every page of an export (the cursor is
+  // no part of it), so it is counted once while nothing changes.
+  const wholeLocation = !query.conversationId && !query.contactId && query.from === undefined && query.to === undefined;
   const compiled = count.compile();
-  const total = cachedCount(db, `${compiled.sql}\n${JSON.stringify(compiled.parameters)}`, async () =>
-    Number((await count.executeTakeFirstOrThrow()).n),
-  );
+  const total = wholeLocation
+    ? query.channel
+      ? locationCount(db, query.locationId, `messages:${query.channel}`)
+      : messageCountExcept(db, query.locationId, 'Email')
+    : cachedCount(db, `${compiled.sql}\n${JSON.stringify(compiled.parameters)}`, async () =>
+        Number((await count.executeTakeFirstOrThrow()).n),
+      );
   const [rows, counted] = await Promise.all([page, total]);
   return { rows: rows.slice(0, query.limit), more: rows.length > query.limit, total: counted };
 }

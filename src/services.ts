@@ -97,8 +97,6 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
   const deliverWebhook = deliverWebhookJob({ store, clock, signer, policy: outbound });
   jobs.register(deliverWebhook);
   events.addSink(new WebhookFanOut({ jobs, deliverJob: deliverWebhook, clock }));
-  // Webhooks queued by a change go out as soon as it commits, as sends do.
-  events.addNotifier({ committed: () => jobs.nudge() });
   const limits = { maxFileBytes: config.files.maxFileBytes, maxFiles: config.files.maxFilesPerRequest };
   const recordings = new RecordingService({ store, files, maxRemoteBytes: config.files.fetchMaxBytes });
   const transcriber = createTranscriber(config);

@@ -64,16 +64,35 @@ export function coalesce(intents: EventIntent[]): EventIntent[] {
   return [...byKey.values()];
 }
 
-async function payloadOf(db: Executor, intent: EventIntent): Promise<EventPayload | null> {
+/** Conversations as the unit of work left them, each read once however many events describe it. */
+function conversationReader(db: Executor) {
+  const read = new Map<string, Promise<ConversationRow | undefined>>();
+  return (locationId: string, id: string) => {
+    let row = read.get(id);
+    if (!row) {
+      row = findConversation(db, locationId, id);
+      read.set(id, row);
+    }
+    return row;
+  };
+}
+
+async function payloadOf(
+  db: Executor,
+  intent: EventIntent,
+  conversationOf: ReturnType<typeof conversationReader>,
+): Promise<EventPayload | null> {
   if (intent.type === 'conversation.deleted') return { conversation: { ...intent.conversation, deleted: true } };
   if (intent.type === 'conversation.updated') {
-    const row = await findConversation(db, intent.locationId, intent.conversationId);
+    const row = await conversationOf(intent.locationId, intent.conversationId);
     return row ? { conversation: conversationSnapshot(row), changes: intent.changes } : null;
   }
   const message = await findMessageById(db, intent.messageId);
-  const conversation = message && (await findConversation(db, message.location_id, message.conversation_id));
+  const conversation = message && (await conversationOf(message.location_id, message.conversation_id));
   if (!message || !conversation) return null;
-  const emailIds = (await emailIdsByMessage(db, [message.id])).get(message.id) ?? [];
+  // Only email messages have emails (an email thread's messages).
+  const emailIds =
+    message.channel === 'Email' ? ((await emailIdsByMessage(db, [message.id])).get(message.id) ?? []) : [];
   const payload: EventPayload = {
     conversation: conversationSnapshot(conversation),
     message: presentMessage(message, emailIds),
@@ -108,20 +127,23 @@ export class EventLog {
    */
   async transaction<T>(work: (db: Transaction<Database>, emit: Emit) => Promise<T>): Promise<T> {
     let recorded: DomainEvent[] = [];
+    const afterCommit: (() => void)[] = [];
     const result = await this.store.db.transaction().execute(async (trx) => {
       const intents: EventIntent[] = [];
       const value = await work(trx, (intent) => intents.push(intent));
-      recorded = await this.record(trx, intents);
+      recorded = await this.record(trx, intents, afterCommit);
       return value;
     });
     if (recorded.length > 0) for (const notifier of this.notifiers) notifier.committed(recorded);
+    for (const then of afterCommit) then();
     return result;
   }
 
-  private async record(db: Executor, intents: EventIntent[]): Promise<DomainEvent[]> {
+  private async record(db: Executor, intents: EventIntent[], afterCommit: (() => void)[]): Promise<DomainEvent[]> {
     const resolved: { intent: EventIntent; payload: EventPayload }[] = [];
+    const conversationOf = conversationReader(db);
     for (const intent of coalesce(intents)) {
-      const payload = await payloadOf(db, intent);
+      const payload = await payloadOf(db, intent, conversationOf);
       if (payload) resolved.push({ intent, payload });
     }
     if (resolved.length === 0) return [];
@@ -145,7 +167,10 @@ export class EventLog {
         created_at: e.createdAt,
       })),
     );
-    for (const sink of this.sinks) await sink.onEvents(db, events);
+    for (const sink of this.sinks) {
+      const then = await sink.onEvents(db, events);
+      if (then) afterCommit.push(then);
+    }
     return events;
   }
 }

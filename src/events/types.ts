@@ -48,7 +48,8 @@ export type Emit = (intent: EventIntent) => void;
 
 /** Consumers that must see an event in the transaction that records it (webhook fan-out). */
 export interface EventSink {
-  onEvents(db: import('../store/executor.js').Executor, events: DomainEvent[]): Promise<void>;
+  /** Answers what to do once the transaction has committed, if anything (start the work it queued). */
+  onEvents(db: import('../store/executor.js').Executor, events: DomainEvent[]): Promise<(() => void) | undefined>;
 }
 
 /** Told after commit which locations have new events (the realtime stream; a bus between servers). */

@@ -32,9 +32,10 @@ async function rowsOf(db: Executor, event: DomainEvent, companyId: string | null
 export class WebhookFanOut implements EventSink {
   constructor(private readonly deps: { jobs: JobRunner; deliverJob: JobKind<DeliverWebhookPayload>; clock: Clock }) {}
 
-  async onEvents(db: Executor, events: DomainEvent[]): Promise<void> {
+  async onEvents(db: Executor, events: DomainEvent[]): Promise<(() => void) | undefined> {
     const { jobs, deliverJob, clock } = this.deps;
     const now = clock.now();
+    let queued = false;
     for (const locationId of new Set(events.map((event) => event.locationId))) {
       const apps = await webhookSubscribers(db, locationId);
       if (apps.length === 0) continue;
@@ -68,9 +69,12 @@ export class WebhookFanOut implements EventSink {
               updated_at: now,
             });
             await jobs.enqueue(db, deliverJob, { deliveryId: id }, { locationId, subjectId: id, runAt: now });
+            queued = true;
           }
         }
       }
     }
+    // Webhooks go out as soon as the change commits, as sends do.
+    return queued ? () => jobs.nudge() : undefined;
   }
 }

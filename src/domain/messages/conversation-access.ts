@@ -3,7 +3,6 @@ import type { Executor } from '../../store/executor.js';
 import { type ContactRow, findContact } from '../../store/repositories/contacts.js';
 import {
   type ConversationRow,
-  findConversation,
   findConversationByContact,
   insertConversationIfAbsent,
   lockConversation,
@@ -73,15 +72,13 @@ export async function resolveConversation(
   now: number,
 ): Promise<{ conversation: ConversationRow; contact: ContactRow }> {
   if (ids.conversationId) {
-    const conversation = await findConversation(db, locationId, ids.conversationId);
+    // Found and locked in one statement.
+    const conversation = await lockConversation(db, locationId, ids.conversationId);
     if (!conversation) throw notFound('Conversation');
     if (ids.contactId && ids.contactId !== conversation.contact_id) {
       throw new DomainError('BAD_REQUEST', 'contactId does not match the conversation');
     }
-    return {
-      conversation: await locked(db, conversation),
-      contact: await requireContact(db, locationId, conversation.contact_id),
-    };
+    return { conversation, contact: await requireContact(db, locationId, conversation.contact_id) };
   }
   if (!ids.contactId) throw new DomainError('VALIDATION_FAILED', ['contactId or conversationId should not be empty']);
   const contact = await requireContact(db, locationId, ids.contactId);

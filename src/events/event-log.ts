@@ -13,6 +13,7 @@ import { emailIdsByMessage, findEmailById } from '../store/repositories/emails.j
 import { insertEvents, reserveEventSeqs } from '../store/repositories/events.js';
 import { findMessageById } from '../store/repositories/messages.js';
 import type { Database } from '../store/schema.js';
+import { TransactionBatches } from '../store/transaction-batches.js';
 import type {
   ConversationSnapshot,
   DomainEvent,
@@ -107,11 +108,15 @@ async function payloadOf(
 export class EventLog {
   private readonly sinks: EventSink[] = [];
   private readonly notifiers: EventNotifier[] = [];
+  /** SQLite: concurrent writes share a commit. PostgreSQL commits each on its own connection, in parallel. */
+  private readonly batches: TransactionBatches | null;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.batches = store.engine === 'sqlite' ? new TransactionBatches(store.db) : null;
+  }
 
   addSink(sink: EventSink): void {
     this.sinks.push(sink);
@@ -128,12 +133,13 @@ export class EventLog {
   async transaction<T>(work: (db: Transaction<Database>, emit: Emit) => Promise<T>): Promise<T> {
     let recorded: DomainEvent[] = [];
     const afterCommit: (() => void)[] = [];
-    const result = await this.store.db.transaction().execute(async (trx) => {
+    const unit = async (trx: Transaction<Database>) => {
       const intents: EventIntent[] = [];
       const value = await work(trx, (intent) => intents.push(intent));
       recorded = await this.record(trx, intents, afterCommit);
       return value;
-    });
+    };
+    const result = this.batches ? await this.batches.run(unit) : await this.store.db.transaction().execute(unit);
     if (recorded.length > 0) for (const notifier of this.notifiers) notifier.committed(recorded);
     for (const then of afterCommit) then();
     return result;

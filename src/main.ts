@@ -28,7 +28,7 @@ FETCH_TIMEOUT_MS, FETCH_MAX_BYTES.`;
 
 async function withStore<T>(run: (services: { locations: LocationService }) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const store = openStore(config.database);
+  const store = openStore(config.database, { backgroundCheckpoints: false });
   try {
     await migrateToLatest(store.db, store.engine);
     return await run({ locations: new LocationService(store, systemClock) });
@@ -51,7 +51,7 @@ async function seedCommand(values: {
   seed?: string;
 }) {
   const config = loadConfig();
-  const store: Store = openStore(config.database);
+  const store: Store = openStore(config.database, { backgroundCheckpoints: false });
   try {
     await migrateToLatest(store.db, store.engine);
     const conversations = count('conversations', values.conversations, 10_000);
@@ -119,7 +119,7 @@ export async function main(argv: string[]): Promise<void> {
       return serve();
     case 'migrate': {
       const config = loadConfig();
-      const store = openStore(config.database);
+      const store = openStore(config.database, { backgroundCheckpoints: false });
       try {
         const applied = await migrateToLatest(store.db, store.engine);
         console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');

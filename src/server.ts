@@ -22,10 +22,14 @@ export async function startServer(
   config: Config,
   options: { clock?: Clock; store?: Store } = {},
 ): Promise<RunningServer> {
-  const store = options.store ?? openStore(config.database);
+  // Until the app's logger exists.
+  let checkpointFailed = (message: string) => console.error(`background checkpoint failed: ${message}`);
+  const store =
+    options.store ?? openStore(config.database, { onCheckpointError: (message) => checkpointFailed(message) });
   try {
     await migrateToLatest(store.db, store.engine);
     const app = createApp({ config, store, ...(options.clock ? { clock: options.clock } : {}) });
+    checkpointFailed = (message) => app.server.log.error({ message }, 'background checkpoint failed');
     const report = await bootstrap(config, store, app.services);
     const address = await app.server.listen({ host: config.host, port: config.port });
     // With PORT=0 the port is known only now: a public URL derived from it (PUBLIC_URL unset) takes the real one,

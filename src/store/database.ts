@@ -5,6 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
+import { BACKSTOP_PAGES, startCheckpointer } from './checkpointer.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
 import { TableWrites } from './table-writes.js';
@@ -50,6 +51,13 @@ function postgresTypes() {
 export interface StoreOptions {
   /** How group commit syncs the WAL (tests hold or fail it). */
   syncFile?: SyncFile;
+  /**
+   * Checkpoint the WAL on a worker thread (the default for a file). Off for bulk loads, which switch the journal
+   * off while they load, and need to be the database's only connection to do it.
+   */
+  backgroundCheckpoints?: boolean;
+  /** Told when a background checkpoint fails (the writer's own backstop checkpoints still run). */
+  onCheckpointError?: (message: string) => void;
 }
 
 export function openStore(config: DatabaseConfig, options: StoreOptions = {}): Store {
@@ -68,7 +76,16 @@ export function openStore(config: DatabaseConfig, options: StoreOptions = {}): S
       plugins: [writes],
     });
     const durable = wal ? () => wal.durable() : immediately;
-    return { db, engine: 'sqlite', sqlite, writes, durable, close: () => db.destroy() };
+    const checkpointer =
+      config.file !== ':memory:' && options.backgroundCheckpoints !== false
+        ? startCheckpointer(config.file, options.onCheckpointError)
+        : null;
+    if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+    const close = async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    };
+    return { db, engine: 'sqlite', sqlite, writes, durable, close };
   }
   const pool = new pg.Pool({
     connectionString: config.url,

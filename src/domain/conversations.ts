@@ -3,14 +3,16 @@ import { emitConversationPatch } from '../events/conversation-changes.js';
 import { conversationSnapshot, type EventLog } from '../events/event-log.js';
 import type { Store } from '../store/database.js';
 import { isUniqueViolation } from '../store/driver-errors.js';
-import { type ContactRow, findContact, findContactsByIds } from '../store/repositories/contacts.js';
+import { type ContactRow, findContactsByIds } from '../store/repositories/contacts.js';
 import { type SearchPage, searchConversations } from '../store/repositories/conversation-search.js';
 import {
+  type ConversationContact,
   type ConversationPatch,
   type ConversationRow,
   deleteConversation,
   findConversation,
   findConversationByContact,
+  findConversationWithContact,
   insertConversation,
   membersOf,
   replaceMembers,
@@ -133,9 +135,9 @@ export class ConversationService {
   async getWithContact(
     locationId: string,
     id: string,
-  ): Promise<{ conversation: ConversationRow; contact?: ContactRow }> {
-    const conversation = await this.get(locationId, id);
-    const contact = await findContact(this.store.db, locationId, conversation.contact_id);
-    return contact ? { conversation, contact } : { conversation };
+  ): Promise<{ conversation: ConversationRow; contact?: ConversationContact }> {
+    const found = await findConversationWithContact(this.store.db, locationId, id);
+    if (!found) throw notFound('Conversation');
+    return found;
   }
 }

@@ -1,11 +1,11 @@
 // Conversation rows → the wire shapes of each operation (spec, plus the production fields of BEHAVIOUR.md §2).
 import { conversationTypeName } from '../domain/conversation-types.js';
 import type { ContactRow } from '../store/repositories/contacts.js';
-import type { ConversationRow } from '../store/repositories/conversations.js';
+import type { ConversationContact, ConversationRow } from '../store/repositories/conversations.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function contactFields(contact: ContactRow | undefined) {
+function contactFields(contact: ConversationContact | undefined) {
   const fullName = contact?.full_name ?? '';
   return {
     fullName,
@@ -64,7 +64,7 @@ export function presentSearchItem(
 }
 
 /** GET /conversations/{id}: GetConversationByIdResponse (type as a number). */
-export function presentConversation(row: ConversationRow, contact: ContactRow | undefined) {
+export function presentConversation(row: ConversationRow, contact: ConversationContact | undefined) {
   return withOptional(
     {
       id: row.id,

@@ -1,5 +1,6 @@
 // Contacts of a location.
 import type { Executor } from '../executor.js';
+import { preparedRead } from '../prepared-reads.js';
 import type { ContactsTable } from '../schema.js';
 
 export type ContactRow = ContactsTable;
@@ -8,13 +9,12 @@ export async function insertContact(db: Executor, row: ContactRow): Promise<void
   await db.insertInto('contacts').values(row).execute();
 }
 
+const contactById = preparedRead((db, locationId: string, id: string) =>
+  db.selectFrom('contacts').selectAll().where('id', '=', id).where('location_id', '=', locationId),
+);
+
 export async function findContact(db: Executor, locationId: string, id: string): Promise<ContactRow | undefined> {
-  return db
-    .selectFrom('contacts')
-    .selectAll()
-    .where('id', '=', id)
-    .where('location_id', '=', locationId)
-    .executeTakeFirst();
+  return (await contactById(db, locationId, id))[0];
 }
 
 export async function findContactsByIds(db: Executor, ids: readonly string[]): Promise<ContactRow[]> {

@@ -1,6 +1,7 @@
 // Conversations and their followers, mentions and scores.
 import { contactSearchText, conversationSearchText } from '../../domain/contact-fields.js';
 import type { Executor } from '../executor.js';
+import { preparedRead } from '../prepared-reads.js';
 import type { ConversationMembersTable, ConversationsTable } from '../schema.js';
 import type { ContactRow } from './contacts.js';
 
@@ -29,17 +30,59 @@ export async function insertConversationIfAbsent(db: Executor, row: NewConversat
   return existing;
 }
 
+/** The contact fields a conversation is shown with. */
+export type ConversationContact = Pick<ContactRow, 'full_name' | 'company_name' | 'email' | 'phone'>;
+
+const conversationWithContact = preparedRead((db, locationId: string, id: string) =>
+  db
+    .selectFrom('conversations as c')
+    .leftJoin('contacts as ct', (join) =>
+      join.onRef('ct.id', '=', 'c.contact_id').onRef('ct.location_id', '=', 'c.location_id'),
+    )
+    .selectAll('c')
+    .select([
+      'ct.id as contact_row_id',
+      'ct.full_name as contact_full_name',
+      'ct.company_name as contact_company_name',
+      'ct.email as contact_email',
+      'ct.phone as contact_phone',
+    ])
+    .where('c.id', '=', id)
+    .where('c.location_id', '=', locationId),
+);
+
+/** A conversation and its contact's name and addresses, in one read. */
+export async function findConversationWithContact(
+  db: Executor,
+  locationId: string,
+  id: string,
+): Promise<{ conversation: ConversationRow; contact?: ConversationContact } | undefined> {
+  const [row] = await conversationWithContact(db, locationId, id);
+  if (!row) return undefined;
+  const { contact_row_id, contact_full_name, contact_company_name, contact_email, contact_phone, ...conversation } =
+    row;
+  if (contact_row_id === null) return { conversation };
+  return {
+    conversation,
+    contact: {
+      full_name: contact_full_name,
+      company_name: contact_company_name,
+      email: contact_email,
+      phone: contact_phone,
+    } as ConversationContact,
+  };
+}
+
+const conversationById = preparedRead((db, locationId: string, id: string) =>
+  db.selectFrom('conversations').selectAll().where('id', '=', id).where('location_id', '=', locationId),
+);
+
 export async function findConversation(
   db: Executor,
   locationId: string,
   id: string,
 ): Promise<ConversationRow | undefined> {
-  return db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('id', '=', id)
-    .where('location_id', '=', locationId)
-    .executeTakeFirst();
+  return (await conversationById(db, locationId, id))[0];
 }
 
 export async function findConversationByContact(db: Executor, locationId: string, contactId: string) {

@@ -3,6 +3,7 @@ import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { cachedCount } from '../count-cache.js';
 import type { Executor } from '../executor.js';
 import { locationCount, messageCountExcept } from '../location-counts.js';
+import { preparedRead } from '../prepared-reads.js';
 import type { Database, MessagesTable } from '../schema.js';
 
 export type MessageRow = Omit<MessagesTable, 'seq'> & { seq: number };
@@ -33,8 +34,10 @@ export async function lockMessage(db: Executor, locationId: string, id: string):
     .executeTakeFirst();
 }
 
+const messageById = preparedRead((db, id: string) => db.selectFrom('messages').selectAll().where('id', '=', id));
+
 export async function findMessageById(db: Executor, id: string): Promise<MessageRow | undefined> {
-  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await messageById(db, id))[0];
 }
 
 export async function findMessageByAltKey(db: Executor, locationId: string, altKey: string) {

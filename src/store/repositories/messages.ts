@@ -1,5 +1,5 @@
 // Messages of conversations: append, read, keyset-paged history and export.
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import { type Expression, type ExpressionBuilder, expressionBuilder, type SqlBool } from 'kysely';
 import { cachedCount } from '../count-cache.js';
 import type { Executor } from '../executor.js';
 import { locationCount, messageCountExcept } from '../location-counts.js';
@@ -141,7 +141,8 @@ export async function exportMessages(db: Executor, query: ExportQuery) {
     .where((eb) => eb.and(exportFilters(eb, query)));
   // A whole-location total is kept as rows change. Any other is the same for every page of an export (the cursor is
   // no part of it), so it is counted once while nothing changes.
-  const wholeLocation = !query.conversationId && !query.contactId && query.from === undefined && query.to === undefined;
+  // Read off the conditions the export builds: the location, the channel and "not scheduled" are what it counts.
+  const wholeLocation = exportFilters(expressionBuilder<Database, 'messages'>(), query).length === 3;
   const compiled = count.compile();
   const total = wholeLocation
     ? query.channel

@@ -6,22 +6,22 @@ import type { Executor } from './executor.js';
 /** Conversations of the location; those with unread messages; messages of a channel, scheduled ones excepted. */
 export type CountName = 'conversations' | 'conversations:unread' | `messages:${string}`;
 
-export async function locationCount(db: Executor, locationId: string, name: CountName): Promise<number> {
-  const row = await db
+/** The sum of a location's kept rows, narrowed by the caller to the counts it adds up. */
+function sumOf(db: Executor, locationId: string) {
+  return db
     .selectFrom('location_counts')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('n'), sql<number>`0`).as('n'))
-    .where('location_id', '=', locationId)
-    .where('name', '=', name)
-    .executeTakeFirst();
+    .where('location_id', '=', locationId);
+}
+
+export async function locationCount(db: Executor, locationId: string, name: CountName): Promise<number> {
+  const row = await sumOf(db, locationId).where('name', '=', name).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
 /** Messages of every channel but `except` (the export's default: all but Email), scheduled ones excepted. */
 export async function messageCountExcept(db: Executor, locationId: string, except: string): Promise<number> {
-  const row = await db
-    .selectFrom('location_counts')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('n'), sql<number>`0`).as('n'))
-    .where('location_id', '=', locationId)
+  const row = await sumOf(db, locationId)
     // Every name of the form messages:<channel>: ';' sorts right after ':'.
     .where('name', '>', 'messages:')
     .where('name', '<', 'messages;')

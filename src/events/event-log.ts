@@ -4,6 +4,7 @@
 import type { Transaction } from 'kysely';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
+import { isEmailCode } from '../domain/message-types.js';
 import { presentEmail } from '../presenters/emails.js';
 import { presentMessage } from '../presenters/messages.js';
 import type { Store } from '../store/database.js';
@@ -91,9 +92,8 @@ async function payloadOf(
   const message = await findMessageById(db, intent.messageId);
   const conversation = message && (await conversationOf(message.location_id, message.conversation_id));
   if (!message || !conversation) return null;
-  // Only email messages have emails (an email thread's messages).
-  const emailIds =
-    message.channel === 'Email' ? ((await emailIdsByMessage(db, [message.id])).get(message.id) ?? []) : [];
+  // Only email messages have emails (an email thread's messages), as the message history also assumes.
+  const emailIds = isEmailCode(message.type) ? ((await emailIdsByMessage(db, [message.id])).get(message.id) ?? []) : [];
   const payload: EventPayload = {
     conversation: conversationSnapshot(conversation),
     message: presentMessage(message, emailIds),

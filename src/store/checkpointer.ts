@@ -50,6 +50,9 @@ export function startCheckpointer(file: string, onError: (message: string) => vo
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     stop: async () => {
+      // Unreferenced, the worker would not keep the process alive until it exits: a process with nothing else left
+      // to do (a failed start-up) would end while this is awaited, with status 0 and its error never reported.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },

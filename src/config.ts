@@ -1,5 +1,6 @@
 // Typed configuration, parsed once at start-up from the environment. Nothing else reads process.env.
 import path from 'node:path';
+import { CONFIG_VARIABLES } from './config-variables.js';
 
 /**
  * SQLite durability. GROUP (the default): an acknowledged write is on disk, and concurrent writes share one fsync
@@ -337,7 +338,25 @@ function parsePublicUrl(env: Env, host: string, port: number): string {
   return raw.replace(/\/+$/, '');
 }
 
-export function loadConfig(env: Env = process.env): Config {
+const DECLARED = new Set(CONFIG_VARIABLES.map((variable) => variable.name));
+
+/**
+ * The environment as loadConfig may see it: reading a variable that src/config-variables.ts does not declare is a
+ * programming error, so `--help` can never fall behind what the server reads.
+ */
+export function declaredOnly(env: Env): Env {
+  return new Proxy(env, {
+    get(target, name) {
+      if (typeof name === 'string' && !DECLARED.has(name)) {
+        throw new Error(`Configuration variable ${name} is read but not declared in src/config-variables.ts`);
+      }
+      return Reflect.get(target, name);
+    },
+  });
+}
+
+export function loadConfig(rawEnv: Env = process.env): Config {
+  const env = declaredOnly(rawEnv);
   const host = env.HOST || '127.0.0.1';
   const port = integer(env, 'PORT', 8080, 0, 65535);
   const dataDir = path.resolve(env.DATA_DIR || 'data');

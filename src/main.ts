@@ -1,15 +1,18 @@
 // The `switchboard` command line: serve, migrate, location and token management.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeBootstrap } from './bootstrap.js';
 import { loadConfig } from './config.js';
+import { describeConfiguration } from './config-variables.js';
 import { systemClock } from './domain/clock.js';
 import { LocationService } from './domain/locations.js';
 import { seed } from './seed/seeder.js';
 import { startServer } from './server.js';
+import { describeStartupFailure } from './startup-errors.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrator.js';
 
-const USAGE = `Usage: switchboard <command>
+const COMMANDS = `Usage: switchboard <command>
 
 Commands:
   serve                                   start the API server (default)
@@ -20,11 +23,19 @@ Commands:
                                           write a realistic dataset in bulk (default 3 / 12,000 / 10,000 / 100,000);
                                           progress on stderr, a JSON report on stdout
 
-Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATABASE_POOL_SIZE, PUBLIC_URL,
-DATA_DIR, SWITCHBOARD_ADMIN_TOKEN, LOG_LEVEL, SEARCH_MAX_LIMIT, SQLITE_SYNCHRONOUS, BOOTSTRAP_DEMO,
-WORKER_ENABLED, WORKER_POLL_MS, EMAIL_DOMAIN, SMTP_URL, SMTP_LISTEN_PORT, SMTP_LISTEN_HOST,
-UPLOAD_MAX_FILE_BYTES, UPLOAD_MAX_FILES, UPLOAD_MAX_WHATSAPP_BYTES, FILE_SIGNING_SECRET, FETCH_ALLOWED_HOSTS,
-FETCH_TIMEOUT_MS, FETCH_MAX_BYTES.`;
+Options:
+  -h, --help                              this text
+  -v, --version                           the version of Switchboard`;
+
+const USAGE = `${COMMANDS}\n\n${describeConfiguration()}`;
+
+/** The version in package.json, which sits one folder above both src/ and dist/. */
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
 
 async function withStore<T>(run: (services: { locations: LocationService }) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -75,14 +86,18 @@ async function seedCommand(values: {
 
 async function serve() {
   const config = loadConfig();
-  const server = await startServer(config);
+  const server = await startServer(config).catch((error: unknown) => {
+    throw new Error(describeStartupFailure(error, config));
+  });
   const banner = describeBootstrap(server.bootstrap, config.publicUrl);
   console.log(`Switchboard listening on ${server.url} (${server.store.engine})`);
   if (banner) console.log(banner);
   // A second signal while closing falls through to the default action and ends the process at once.
-  const shutdown = async () => {
+  const shutdown = async (signal: NodeJS.Signals) => {
+    console.log(`Switchboard shutting down (${signal}): finishing requests in flight and running jobs.`);
     try {
       await server.close();
+      console.log('Switchboard stopped.');
       process.exit(0);
     } catch (error) {
       console.error('Shutdown failed:', error instanceof Error ? error.message : error);
@@ -107,11 +122,16 @@ export async function main(argv: string[]): Promise<void> {
       messages: { type: 'string' },
       seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
   const [command = 'serve', sub] = positionals;
   if (values.help || command === 'help') {
     console.log(USAGE);
+    return;
+  }
+  if (values.version || command === 'version') {
+    console.log(version());
     return;
   }
   switch (command) {

@@ -1,12 +1,14 @@
 // The real `switchboard` command: serve on an empty database, migrate, location and token creation, bad config.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { CONFIG_VARIABLES } from '../../src/config-variables.js';
 import { openStore } from '../../src/store/database.js';
 import { countLocations } from '../../src/store/repositories/locations.js';
-import { buildDist, runCli, type Serving, serveCli } from '../helpers/cli.js';
+import { buildDist, ROOT, runCli, type Serving, serveCli } from '../helpers/cli.js';
 import { createTestDatabase, ENGINES, type EngineName, type TestDatabase } from '../helpers/engines.js';
 import { Client, VERSION } from '../helpers/harness.js';
 
@@ -87,6 +89,7 @@ describe.each(ENGINES)('switchboard CLI on %s', (engine: EngineName) => {
 
     expect(await first.stop()).toBe(0);
     expect(first.stderr).toBe('');
+    expect(first.stdout).toMatch(/Switchboard shutting down \(SIGTERM\)[^\n]*\nSwitchboard stopped\.\n$/);
 
     // A second start on the same database creates no second demo location and keeps the first tokens.
     const second = serve();
@@ -201,9 +204,52 @@ describe('switchboard CLI without a server', () => {
     expect(result.stderr).toMatch(/Unknown command "frobnicate"[\s\S]*Usage: switchboard/);
   });
 
-  it('--help prints the usage and exits 0', async () => {
+  it('--help prints the usage and every configuration variable, and exits 0', async () => {
     const result = await runCli(['--help'], { DATA_DIR: path.join(dir, 'unused') }, dir);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: switchboard <command>/);
+    for (const variable of CONFIG_VARIABLES) expect(result.stdout).toContain(`    ${variable.name} `);
+  });
+
+  it('--version prints the version of the package', async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    for (const flag of ['--version', '-v']) {
+      const result = await runCli([flag], { DATA_DIR: path.join(dir, 'unused') }, dir);
+      expect(result).toEqual({ code: 0, stdout: `${manifest.version}\n`, stderr: '' });
+    }
+  });
+
+  it('serve on a port already taken exits 1 with one line saying so, every time', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = String((taken.address() as net.AddressInfo).port);
+    try {
+      // The failure once raced the background checkpointer's exit and ended with status 0 and no word: try it often.
+      const results = await Promise.all(
+        [1, 2, 3, 4].map((n) => runCli(['serve'], { DATA_DIR: path.join(dir, `busy-${n}`), PORT: port }, dir)),
+      );
+      for (const result of results) {
+        expect(result.code).toBe(1);
+        expect(result.stderr).toBe(
+          `Switchboard could not start: 127.0.0.1:${port} is already in use (set PORT or HOST).\n`,
+        );
+      }
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('serve with an unreachable database exits 1 with one line naming it, without its password', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const url = `postgres://switchboard:hunter2@127.0.0.1:${port}/conversations`;
+    const result = await runCli(['serve'], { DATA_DIR: path.join(dir, 'nodb'), PORT: '0', DATABASE_URL: url }, dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `Switchboard could not start: cannot reach PostgreSQL at 127.0.0.1:${port}/conversations (ECONNREFUSED; check DATABASE_URL).\n`,
+    );
+    expect(result.stderr).not.toContain('hunter2');
   });
 });

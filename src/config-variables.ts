@@ -1,0 +1,122 @@
+// Every environment variable Switchboard reads, with its default and meaning: the one list that `--help` prints and
+// that loadConfig (src/config.ts) may read from. test/unit/config-variables.test.ts fails when the two disagree.
+
+export interface ConfigVariable {
+  name: string;
+  /** The value used when the variable is unset, as a person would write it; '' when there is none. */
+  fallback: string;
+  description: string;
+}
+
+export interface ConfigSection {
+  title: string;
+  variables: readonly ConfigVariable[];
+}
+
+const v = (name: string, fallback: string, description: string): ConfigVariable => ({ name, fallback, description });
+
+export const CONFIG_SECTIONS: readonly ConfigSection[] = [
+  {
+    title: 'Server',
+    variables: [
+      v('HOST', '127.0.0.1', 'address to listen on'),
+      v('PORT', '8080', 'port to listen on (0: any free port)'),
+      v('PUBLIC_URL', 'http://HOST:PORT', 'the URL clients reach this server at (links, signed URLs, OAuth)'),
+      v('DATA_DIR', './data', 'folder for the SQLite database and stored files'),
+      v('SWITCHBOARD_ADMIN_TOKEN', 'generated and kept', 'bearer token of the admin API (at least 16 characters)'),
+      v('LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent'),
+      v('BOOTSTRAP_DEMO', 'true', 'create a demo location and token on an empty database'),
+      v('SEARCH_MAX_LIMIT', '100', 'largest page size of the conversation search'),
+    ],
+  },
+  {
+    title: 'Database',
+    variables: [
+      v('DATABASE_URL', 'SQLite in DATA_DIR', 'postgres://… or sqlite:./path/to.db'),
+      v('DATABASE_POOL_SIZE', '10', 'PostgreSQL connections per server'),
+      v('SQLITE_SYNCHRONOUS', 'GROUP', 'SQLite durability: GROUP (shared fsync before answering), FULL, NORMAL or OFF'),
+    ],
+  },
+  {
+    title: 'Jobs',
+    variables: [
+      v('WORKER_ENABLED', 'true', 'run deliveries, scheduled sends and webhooks in this server'),
+      v('WORKER_POLL_MS', '500', 'how often the job runner looks for due jobs'),
+    ],
+  },
+  {
+    title: 'Email',
+    variables: [
+      v('EMAIL_DOMAIN', 'host of PUBLIC_URL', 'domain of Message-IDs and of the default sender'),
+      v('SMTP_URL', 'dev outbox', 'send email through smtp://user:pass@host:port or smtps://…'),
+      v('SMTP_LISTEN_PORT', 'off', 'port of the inbound email SMTP listener'),
+      v('SMTP_LISTEN_HOST', 'HOST', 'address of the inbound email SMTP listener'),
+    ],
+  },
+  {
+    title: 'Files',
+    variables: [
+      v('UPLOAD_MAX_FILE_BYTES', '5242880', 'largest uploaded file'),
+      v('UPLOAD_MAX_FILES', '5', 'files per upload request'),
+      v('UPLOAD_MAX_WHATSAPP_BYTES', '104857600', 'largest direct upload for WhatsApp'),
+      v('FILE_SIGNING_SECRET', 'generated and kept', 'HMAC key of signed upload URLs (at least 32 characters)'),
+      v('FETCH_ALLOWED_HOSTS', '', 'private or loopback hosts that attachments may still be fetched from'),
+      v('FETCH_TIMEOUT_MS', '30000', 'time a remote attachment or recording may take to arrive'),
+      v('FETCH_MAX_BYTES', '104857600', 'largest remote recording proxied'),
+    ],
+  },
+  {
+    title: 'Webhooks and providers',
+    variables: [
+      v('OUTBOUND_ALLOWED_HOSTS', '', 'private or loopback hosts that webhooks and providers may still be posted to'),
+      v('OUTBOUND_TIMEOUT_MS', '10000', 'time a receiver may take to answer'),
+    ],
+  },
+  {
+    title: 'Realtime',
+    variables: [
+      v('REALTIME_BUS', 'auto', 'memory, postgres (LISTEN/NOTIFY between servers) or auto'),
+      v('REALTIME_HEARTBEAT_MS', '15000', 'heartbeat interval of event streams'),
+      v('REALTIME_POLL_MS', '5000', 'streams also look for new events this often'),
+      v('REALTIME_RETENTION_HOURS', '72', 'events older than this are pruned'),
+      v('REALTIME_RETENTION_EVENTS', '10000', 'events a location keeps at most'),
+      v('REALTIME_PRUNE_INTERVAL_MS', '60000', 'how often old events are pruned'),
+      v('TYPING_TTL_MS', '5000', 'a typing signal not renewed within this time ends'),
+    ],
+  },
+  {
+    title: 'Live chat',
+    variables: [
+      v('LIVE_CHAT_MAX_MESSAGE_LENGTH', '2000', 'longest visitor message'),
+      v('LIVE_CHAT_MESSAGES_PER_MINUTE', '30', 'messages a visitor session may send per minute'),
+      v('LIVE_CHAT_SESSIONS_PER_MINUTE', '10', 'visitor sessions one IP address may open per minute'),
+      v('LIVE_CHAT_SESSION_TTL_HOURS', '720', 'lifetime of a visitor session'),
+    ],
+  },
+  {
+    title: 'Rate limits',
+    variables: [
+      v('RATE_LIMIT_ENABLED', 'true', "HighLevel's per-app, per-location limits and X-RateLimit-* headers"),
+      v('RATE_LIMIT_BURST_MAX', '100', 'requests per interval'),
+      v('RATE_LIMIT_INTERVAL_MS', '10000', 'the burst interval'),
+      v('RATE_LIMIT_DAILY_MAX', '200000', 'requests per UTC day'),
+      v('REDIS_URL', 'in memory', 'redis://… so that every server shares one budget'),
+    ],
+  },
+];
+
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = CONFIG_SECTIONS.flatMap((section) => section.variables);
+
+/** The configuration part of `switchboard --help`: every variable, its default and meaning, by section. */
+export function describeConfiguration(): string {
+  const width = Math.max(...CONFIG_VARIABLES.map((variable) => variable.name.length)) + 2;
+  const lines = ['Configuration comes from the environment:'];
+  for (const section of CONFIG_SECTIONS) {
+    lines.push('', `  ${section.title}`);
+    for (const variable of section.variables) {
+      const fallback = variable.fallback === '' ? '' : ` (default: ${variable.fallback})`;
+      lines.push(`    ${variable.name.padEnd(width)}${variable.description}${fallback}`);
+    }
+  }
+  return lines.join('\n');
+}

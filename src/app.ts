@@ -51,7 +51,8 @@ export function createApp({ config, store, clock = systemClock }: AppDeps): App 
 
   registerPipeline(server, services.auth);
   registerDurableAcks(server, store);
-  // After the pipeline's own hooks: rate limits count requests that passed validation (BEHAVIOUR.md §1).
+  // After the pipeline's own hooks: rate limits count requests that passed validation
+  // (docs/behaviour.md#request-pipeline).
   registerRateLimits(server, services.rateLimits);
   server.addHook('onReady', async () => services.rateLimits.start(server.log));
   server.addHook('onClose', async () => services.rateLimits.close());

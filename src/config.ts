@@ -21,7 +21,7 @@ export interface Config {
   database: DatabaseConfig;
   /** Bearer token guarding /admin/v1; null means "generate one on first start and keep it". */
   adminToken: string | null;
-  /** Search page size ceiling (BEHAVIOUR.md §7: default 20, decision: max 100). */
+  /** Search page size ceiling (docs/behaviour.md#page-sizes: default 20, decision: max 100). */
   searchMaxLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Create the demo location and token on an empty database. */
@@ -42,7 +42,10 @@ export interface Config {
   rateLimit: RateLimitConfig;
 }
 
-/** HighLevel's API rate limits (BEHAVIOUR.md §7), per app (or private token) per location; locations may differ. */
+/**
+ * HighLevel's API rate limits (docs/behaviour.md#rate-limits), per app (or private token) per location; locations may
+ * differ.
+ */
 export interface RateLimitConfig {
   /** RATE_LIMIT_ENABLED=false: no limits, no X-RateLimit-* headers (a sandbox that never throttles). */
   enabled: boolean;
@@ -81,7 +84,7 @@ export interface LiveChatConfig {
   sessionTtlMs: number;
 }
 
-/** Stored files: upload limits (BEHAVIOUR.md §7), signing of upload URLs, and fetching remote files. */
+/** Stored files: upload limits (docs/behaviour.md#upload-limits), signing of upload URLs, and fetching remote files. */
 export interface FilesConfig {
   maxFileBytes: number;
   maxFilesPerRequest: number;

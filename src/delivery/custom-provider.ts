@@ -1,6 +1,6 @@
 // The custom provider adapter: hands a message to its conversation provider by POSTing HighLevel's
-// ProviderOutboundMessage to the provider's delivery URL, signed like webhooks (BEHAVIOUR.md §5). The message is then
-// `sent`: the provider reports what became of it through the status endpoints.
+// ProviderOutboundMessage to the provider's delivery URL, signed like webhooks (docs/behaviour.md#provider-delivery).
+// The message is then `sent`: the provider reports what became of it through the status endpoints.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { type OutboundPolicy, OutboundRefused, postJson } from '../outbound/http.js';

@@ -18,7 +18,7 @@ export interface BuiltInEmailDeps {
   files: FileService;
 }
 
-/** `customProviders` takes every message that names a conversation provider (BEHAVIOUR.md §5). */
+/** `customProviders` takes every message that names a conversation provider (docs/behaviour.md#provider-delivery). */
 export function createDeliveryRouter(
   store: Store,
   clock: Clock,

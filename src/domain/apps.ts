@@ -42,7 +42,7 @@ export interface CreatedApp {
   clientSecret: string;
 }
 
-/** Refuses a URL Switchboard would not post to (BEHAVIOUR.md §6), naming the field it came in. */
+/** Refuses a URL Switchboard would not post to (docs/behaviour.md#outbound-addresses), naming the field it came in. */
 export async function requirePostableUrl(field: string, url: string, policy: OutboundPolicy): Promise<void> {
   const problem = await outboundUrlProblem(url, policy);
   if (problem) throw new DomainError('VALIDATION_FAILED', [`${field} ${problem}`]);

@@ -1,4 +1,4 @@
-// Conversation channel types: a string in search results, a number in get-by-id (BEHAVIOUR.md §3).
+// Conversation channel types: a string in search results, a number in get-by-id (docs/behaviour.md#conversation-types).
 export const CONVERSATION_TYPES = {
   1: 'TYPE_PHONE',
   2: 'TYPE_EMAIL',

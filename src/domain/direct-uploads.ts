@@ -1,6 +1,6 @@
 // Direct uploads (initiate → PUT to a signed URL → complete), as HighLevel's GCS flow: the signed URL is valid 15
-// minutes and caps the size (100 MB for WHATSAPP, else 5 MB, BEHAVIOUR.md §7); the bytes are inspected as they
-// arrive; complete checks they are there, their size and their type, and makes them a stored file.
+// minutes and caps the size (100 MB for WHATSAPP, else 5 MB, docs/behaviour.md#upload-limits); the bytes are inspected
+// as they arrive; complete checks they are there, their size and their type, and makes them a stored file.
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config.js';

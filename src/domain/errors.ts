@@ -4,7 +4,7 @@ export type ErrorCode =
   | 'VERSION_INVALID'
   | 'TOKEN_INVALID_JWT'
   | 'TOKEN_INVALID_PIT'
-  /** A token of a class (Company, Location) the route does not take (BEHAVIOUR.md §4). */
+  /** A token of a class (Company, Location) the route does not take (docs/behaviour.md#token-classes). */
   | 'AUTH_CLASS_FORBIDDEN'
   /** OAuth client credentials that name no app, or the wrong secret. */
   | 'OAUTH_CLIENT_INVALID'
@@ -12,7 +12,10 @@ export type ErrorCode =
   | 'SCOPE_MISSING'
   | 'LOCATION_FORBIDDEN'
   | 'FORBIDDEN'
-  /** A provider report or inbound message from a token whose app does not own the provider (BEHAVIOUR.md §5). */
+  /**
+   * A provider report or inbound message from a token whose app does not own the provider
+   * (docs/behaviour.md#provider-reports).
+   */
   | 'PROVIDER_NO_ACCESS'
   | 'VALIDATION_FAILED'
   | 'BAD_REQUEST'

@@ -6,7 +6,7 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 export const newId: () => string = customAlphabet(BASE62, 20);
 
-/** Apps and conversation providers have 24-hex ids, as HighLevel's do (BEHAVIOUR.md §3). */
+/** Apps and conversation providers have 24-hex ids, as HighLevel's do (docs/behaviour.md#identifiers). */
 export function newHexId(): string {
   return randomBytes(12).toString('hex');
 }

@@ -1,4 +1,4 @@
-// The one table of message types: numeric code ↔ TYPE_* name ↔ API channel names (BEHAVIOUR.md §3).
+// The one table of message types: numeric code ↔ TYPE_* name ↔ API channel names (docs/behaviour.md#message-types).
 // Codes 39–44 are Switchboard's own for types whose HighLevel number is not public.
 export const MESSAGE_TYPES = {
   1: 'TYPE_CALL',

@@ -1,6 +1,7 @@
-// Conversation providers (BEHAVIOUR.md §5): an app's SMS, Email or Call gateway, installed on locations either as the
-// location's default for its channel or as an extra ("custom") provider that messages name. Also the rules messages
-// follow: which provider a send goes through, whose inbound may name a provider, and who may report on a message.
+// Conversation providers (docs/behaviour.md#providers): an app's SMS, Email or Call gateway, installed on locations
+// either as the location's default for its channel or as an extra ("custom") provider that messages name. Also the
+// rules messages follow: which provider a send goes through, whose inbound may name a provider, and who may report on a
+// message.
 import type { OutboundPolicy } from '../outbound/http.js';
 import type { Store } from '../store/database.js';
 import { isUniqueViolation } from '../store/driver-errors.js';
@@ -81,7 +82,7 @@ export async function requireAppProvider(
   if (!installed || installed.app_id !== appId) throw invalidProvider();
 }
 
-/** Only tokens of the app that owns a message's provider may report on it (BEHAVIOUR.md §5). */
+/** Only tokens of the app that owns a message's provider may report on it (docs/behaviour.md#provider-reports). */
 export async function requireProviderOwner(db: Executor, providerId: string, appId: string | null): Promise<void> {
   const provider = await findProvider(db, providerId);
   if (!provider || appId === null || provider.app_id !== appId) {

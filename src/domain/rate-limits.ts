@@ -1,5 +1,6 @@
-// HighLevel's API rate limits (BEHAVIOUR.md §7): a burst window and a daily budget per app (or private token) per
-// location, each location's limits configurable (or off), counted by the rate counter port (memory or Redis).
+// HighLevel's API rate limits (docs/behaviour.md#rate-limits): a burst window and a daily budget per app (or private
+// token) per location, each location's limits configurable (or off), counted by the rate counter port (memory or
+// Redis).
 import type { RateLimitConfig } from '../config.js';
 import { burstWindow, DAY_MS, dayWindow, type RateCounter, type Usage, type WindowLimits } from '../ratelimit/port.js';
 import type { Store } from '../store/database.js';

@@ -1,6 +1,6 @@
 // Call recordings: a call message's recording is the first stored audio file among its attachments (set by the
 // call's inbound/outbound log, attachments-replace, or an upload attached to it), else its first remote attachment,
-// fetched under the same rules as attachmentUrls and streamed through (BEHAVIOUR.md §8).
+// fetched under the same rules as attachmentUrls and streamed through (docs/behaviour.md#recordings).
 import { pipeline } from 'node:stream';
 import { limitBytes } from '../files/inspect.js';
 import { fetchRemote } from '../files/remote.js';

@@ -1,4 +1,4 @@
-// The OAuth scopes that guard Switchboard's operations (BEHAVIOUR.md §4).
+// The OAuth scopes that guard Switchboard's operations (docs/behaviour.md#tokens-and-scopes).
 export const SCOPES = [
   'conversations.readonly',
   'conversations.write',

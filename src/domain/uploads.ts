@@ -1,5 +1,6 @@
 // Uploading message attachments (POST /conversations/messages/upload): files of the request and files fetched from
-// attachmentUrls become stored files of the conversation, all or none, within the limits of BEHAVIOUR.md §7.
+// attachmentUrls become stored files of the conversation, all or none, within the limits of
+// docs/behaviour.md#upload-limits.
 import type { Readable } from 'node:stream';
 import type { Store } from '../store/database.js';
 import { findConversation } from '../store/repositories/conversations.js';

@@ -1,6 +1,7 @@
-// What a file is, told from its content (magic bytes), never from its name: the spec's allow-list of upload types
-// (JPG JPEG PNG MP4 MPEG ZIP RAR PDF DOC DOCX TXT MP3 WAV, BEHAVIOUR.md §7). A small table rather than a library:
-// the maintained one (file-type) needs Node 22, and none tells plain text or a Word file inside a container apart.
+// What a file is, told from its content (magic bytes), never from its name: the spec's allow-list of upload types (JPG
+// JPEG PNG MP4 MPEG ZIP RAR PDF DOC DOCX TXT MP3 WAV, docs/behaviour.md#upload-limits). A small table rather than a
+// library: the maintained one (file-type) needs Node 22, and none tells plain text or a Word file inside a container
+// apart.
 
 export interface FileType {
   /** The usual extension, without the dot. */

@@ -1,4 +1,5 @@
-// Who may call a route, declared beside each route and enforced by the pipeline in order (BEHAVIOUR.md §1).
+// Who may call a route, declared beside each route and enforced by the pipeline in order
+// (docs/behaviour.md#request-pipeline).
 import type { Scope } from '../domain/scopes.js';
 
 export type LocationSource = 'query' | 'body' | 'params';

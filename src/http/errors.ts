@@ -51,7 +51,10 @@ export function statusOf(code: ErrorCode): number {
   return STATUS[code];
 }
 
-/** Upload refusals also carry `status`, the shape of the spec's UploadFilesErrorResponseDto (BEHAVIOUR.md §7). */
+/**
+ * Upload refusals also carry `status`, the shape of the spec's UploadFilesErrorResponseDto
+ * (docs/behaviour.md#upload-limits).
+ */
 const WITH_STATUS = new Set([413, 415]);
 
 export function errorBody(statusCode: number, message: string | string[], details: Record<string, unknown> = {}) {

@@ -116,7 +116,8 @@ export function registerPipeline(app: FastifyInstance, auth: AuthService) {
         ? new DomainError('TOKEN_INVALID_PIT', 'Invalid Private Integration token')
         : new DomainError('TOKEN_INVALID_JWT', 'Invalid JWT');
     }
-    // A Company token reaches company routes only, a location token location routes only (BEHAVIOUR.md §4).
+    // A Company token reaches company routes only, a location token location routes only
+    // (docs/behaviour.md#token-classes).
     if (isCompanyContext(context) !== (access.kind === 'company')) {
       throw new DomainError(
         'AUTH_CLASS_FORBIDDEN',
@@ -148,7 +149,7 @@ export function registerPipeline(app: FastifyInstance, auth: AuthService) {
     if (problem) throw new DomainError('VALIDATION_FAILED', [problem]);
   });
 
-  // Every JSON object body carries the request's traceId (BEHAVIOUR.md §1).
+  // Every JSON object body carries the request's traceId (docs/behaviour.md#trace-ids).
   app.addHook('preSerialization', async (request, _reply, payload) => {
     if (payload !== null && typeof payload === 'object' && !Array.isArray(payload) && !Buffer.isBuffer(payload)) {
       return { ...(payload as Record<string, unknown>), traceId: request.traceId };

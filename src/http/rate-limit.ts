@@ -1,6 +1,7 @@
-// Rate limits in the request pipeline (BEHAVIOUR.md §1, step 6): counted after validation, before the handler, per
-// app (or private token without one) per location. Every answer to an authenticated API request carries the five
-// X-RateLimit-* headers, HighLevel's, which the SDK's rateLimitRetry reads; over a limit: 429 in the error envelope.
+// Rate limits in the request pipeline (docs/behaviour.md#request-pipeline): counted after validation, before the
+// handler, per app (or private token without one) per location. Every answer to an authenticated API request carries
+// the five X-RateLimit-* headers, HighLevel's, which the SDK's rateLimitRetry reads; over a limit: 429 in the error
+// envelope.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.js';
 import type { RateDecision, RateLimitService } from '../domain/rate-limits.js';

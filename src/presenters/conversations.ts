@@ -1,4 +1,5 @@
-// Conversation rows → the wire shapes of each operation (spec, plus the production fields of BEHAVIOUR.md §2).
+// Conversation rows → the wire shapes of each operation (spec, plus the production fields of
+// docs/behaviour.md#search-items).
 import { conversationTypeName } from '../domain/conversation-types.js';
 import type { ContactRow } from '../store/repositories/contacts.js';
 import type { ConversationContact, ConversationRow } from '../store/repositories/conversations.js';

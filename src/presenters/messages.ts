@@ -1,5 +1,5 @@
-// Message rows → GetMessageResponseDto, the item of get-message, get-messages and the export (BEHAVIOUR.md §2:
-// ISO dates, `type` the number and `messageType` the TYPE_* name).
+// Message rows → GetMessageResponseDto, the item of get-message, get-messages and the export
+// (docs/behaviour.md#message-shapes: ISO dates, `type` the number and `messageType` the TYPE_* name).
 import { CALL_CODES, isEmailCode, messageTypeName } from '../domain/message-types.js';
 import type { MessageRow } from '../store/repositories/messages.js';
 

@@ -1,4 +1,4 @@
-// Transcripts on the wire: the sentences array (BEHAVIOUR.md §2) and the downloadable text file.
+// Transcripts on the wire: the sentences array (docs/behaviour.md#transcript-shape) and the downloadable text file.
 import type { TranscriptSentence } from '../domain/transcriptions.js';
 
 export function presentSentence(sentence: TranscriptSentence) {

@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import type { Config } from '../config.js';
 
-/** One sentence of a transcript; times are seconds from the start of the recording (BEHAVIOUR.md §2). */
+/** One sentence of a transcript; times are seconds from the start of the recording (docs/behaviour.md#timestamps). */
 export interface TranscriptSentence {
   mediaChannel: number;
   sentenceIndex: number;

@@ -1,5 +1,5 @@
-// What each domain event tells apps (BEHAVIOUR.md §6): the webhook types, the scope each needs, and their fields.
-// Pure: the fan-out hands in the rows an event's snapshot does not carry (phone numbers, the RFC Message-ID).
+// What each domain event tells apps (docs/behaviour.md#webhooks): the webhook types, the scope each needs, and their
+// fields. Pure: the fan-out hands in the rows an event's snapshot does not carry (phone numbers, the RFC Message-ID).
 import { messageTypeName } from '../domain/message-types.js';
 import type { Scope } from '../domain/scopes.js';
 import type { DomainEvent } from '../events/types.js';

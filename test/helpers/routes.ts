@@ -156,7 +156,7 @@ export const LOCATION_ROUTES: LocationRoute[] = [
     operation: 'conversations:send-a-new-message',
     scope: 'conversations/message.write',
     namesLocation: false,
-    // The body names a contact: another location's is "Contact not found for id:…" (BEHAVIOUR.md §8).
+    // The body names a contact: another location's is "Contact not found for id:…" (docs/behaviour.md#unknown-contact).
     foreignStatus: 400,
     build: async (location) => ({ body: { type: 'SMS', contactId: (await callee(location)).id, message: 'hi' } }),
   },

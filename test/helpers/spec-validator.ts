@@ -1,5 +1,5 @@
 // Validates response bodies against the official spec. Where production deviates from the spec
-// (BEHAVIOUR.md §2), the deviation is written here, in one place, so it is easy to review.
+// (docs/behaviour.md#production-shapes), the deviation is written here, in one place, so it is easy to review.
 import { Ajv, type ValidateFunction } from 'ajv';
 import formats from 'ajv-formats';
 import { commonSchema, responseSchema, type SpecName } from '../../src/http/openapi.js';
@@ -23,7 +23,7 @@ const DEVIATIONS: Record<string, (schema: Json) => Json> = {
     return schema;
   },
   // Cancelling an unknown or no longer scheduled email answers 404 / 400 with the same {status, message} body as a
-  // success (BEHAVIOUR.md §8), on top of the error envelope.
+  // success (docs/behaviour.md#cancel-schedule), on top of the error envelope.
   'conversations:cancel-scheduled-email-message:400': () =>
     responseSchema('conversations', 'cancel-scheduled-email-message', 200) as Json,
   'conversations:cancel-scheduled-email-message:404': () =>
@@ -49,14 +49,14 @@ const DEVIATIONS: Record<string, (schema: Json) => Json> = {
       attachments: { type: 'array', items: { type: 'string' }, maxItems: 5 },
     },
   }),
-  // Production wraps the message: {"message": {...}} (BEHAVIOUR.md §2).
+  // Production wraps the message: {"message": {...}} (docs/behaviour.md#message-shapes).
   'conversations:get-message:200': (schema) => ({
     type: 'object',
     required: ['message'],
     properties: { message: schema },
   }),
-  // Production wraps the page: {"messages": {lastMessageId, nextPage, messages}} (BEHAVIOUR.md §2); an empty page
-  // has no last message, so its lastMessageId is null.
+  // Production wraps the page: {"messages": {lastMessageId, nextPage, messages}} (docs/behaviour.md#message-shapes); an
+  // empty page has no last message, so its lastMessageId is null.
   'conversations:get-messages:200': (schema) => {
     (schema.properties as Json).lastMessageId = { type: ['string', 'null'] };
     return { type: 'object', required: ['messages'], properties: { messages: schema } };
@@ -64,13 +64,15 @@ const DEVIATIONS: Record<string, (schema: Json) => Json> = {
   // Binary answers the spec describes by their headers only: a recording and a transcript file.
   'conversations:get-message-recording:200': () => ({ type: 'string' }),
   'conversations:download-message-transcription:200': () => ({ type: 'string' }),
-  // Production answers the array of sentences, each with an optional speaker and words (BEHAVIOUR.md §2).
+  // Production answers the array of sentences, each with an optional speaker and words
+  // (docs/behaviour.md#transcript-shape).
   'conversations:get-message-transcription:200': (schema) => {
     (schema.properties as Json).speaker = { type: 'string' };
     (schema.properties as Json).words = { type: 'array', items: { type: 'object' } };
     return { type: 'array', items: schema };
   },
-  // Direct uploads refuse a size or a type as the multipart upload does, with {status, message} (BEHAVIOUR.md §7).
+  // Direct uploads refuse a size or a type as the multipart upload does, with {status, message}
+  // (docs/behaviour.md#upload-limits).
   'conversations:initiate-file-upload:413': () => uploadRefusal(),
   'conversations:initiate-file-upload:415': () => uploadRefusal(),
   'conversations:complete-file-upload:413': () => uploadRefusal(),
@@ -78,7 +80,7 @@ const DEVIATIONS: Record<string, (schema: Json) => Json> = {
   // Server-sent event streams answer text/event-stream, not JSON.
   'extensions:stream-conversation-events:200': () => ({ type: 'string' }),
   'extensions:stream-live-chat-session:200': () => ({ type: 'string' }),
-  // nextCursor is null on the last page (BEHAVIOUR.md §7); the spec types it string only.
+  // nextCursor is null on the last page (docs/behaviour.md#export); the spec types it string only.
   'conversations:export-messages-by-location:200': (schema) => {
     (schema.properties as Json).nextCursor = { type: ['string', 'null'] };
     schema.required = [...(schema.required as string[]), 'nextCursor'];
@@ -106,7 +108,7 @@ function schemaFor(spec: SpecName, operationId: string, status: number): Json {
   return deviation ? deviation(structuredClone(base ?? {})) : (base as Json);
 }
 
-/** Every error body additionally carries statusCode, a message and the traceId (BEHAVIOUR.md §1). */
+/** Every error body additionally carries statusCode, a message and the traceId (docs/behaviour.md#error-envelope). */
 const errorEnvelope = {
   type: 'object',
   required: ['statusCode', 'message', 'traceId'],

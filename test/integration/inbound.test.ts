@@ -130,7 +130,7 @@ describe.each(ENGINES)('inbound and outbound on %s', (engine) => {
     });
   });
 
-  it('finds the conversation by contactId or conversationId (BEHAVIOUR.md §2)', async () => {
+  it('finds the conversation by contactId or conversationId (docs/behaviour.md#lenient-inputs)', async () => {
     const conversation = await createConversation(location);
     const byConversation = await inbound(location, { type: 'SMS', conversationId: conversation.id, message: 'a' });
     expect(byConversation.body).toMatchObject({ conversationId: conversation.id, contactId: conversation.contactId });

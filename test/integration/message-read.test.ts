@@ -1,5 +1,5 @@
-// Reading messages: get-message and get-messages in their production shapes (BEHAVIOUR.md §2), paging a
-// conversation's history by lastMessageId, the type filter, and both operations through the official SDK.
+// Reading messages: get-message and get-messages in their production shapes (docs/behaviour.md#message-shapes), paging
+// a conversation's history by lastMessageId, the type filter, and both operations through the official SDK.
 import type { HighLevel } from '@gohighlevel/api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateMessage } from '../../src/store/repositories/messages.js';

@@ -94,7 +94,8 @@ describe.each(ENGINES)('message status and attachments on %s', (engine) => {
       expect(message.error).toBeUndefined();
     });
 
-    it('updates one email of a thread and its recipients, as strings or objects (BEHAVIOUR.md §2)', async () => {
+    // Recipients as strings or objects: docs/behaviour.md#lenient-inputs.
+    it('updates one email of a thread and its recipients, as strings or objects', async () => {
       const contact = await createContact(location);
       const first = await send(location, {
         type: 'Email',

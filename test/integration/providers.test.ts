@@ -1,6 +1,7 @@
 // Apps and conversation providers: the admin API, and a custom provider end to end against a real HTTP receiver
-// (BEHAVIOUR.md §5): the signed ProviderOutboundMessage, `sent`, the provider's own reports, its inbound messages,
-// retries of a failing delivery URL, and the refusal of private addresses. The worker is off: the test runs jobs.
+// (docs/behaviour.md#providers): the signed ProviderOutboundMessage, `sent`, the provider's own reports, its inbound
+// messages, retries of a failing delivery URL, and the refusal of private addresses. The worker is off: the test runs
+// jobs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../helpers/clock.js';
 import { ENGINES } from '../helpers/engines.js';

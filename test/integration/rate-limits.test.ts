@@ -1,5 +1,5 @@
-// HighLevel's rate limits (BEHAVIOUR.md §7): a burst window and a daily budget per app (or private token) per
-// location, the five X-RateLimit-* headers on every API answer, 429 in the error envelope, per-location settings,
+// HighLevel's rate limits (docs/behaviour.md#rate-limits): a burst window and a daily budget per app (or private token)
+// per location, the five X-RateLimit-* headers on every API answer, 429 in the error envelope, per-location settings,
 // and (with TEST_REDIS_URL) one budget shared by several servers through Redis.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../helpers/clock.js';

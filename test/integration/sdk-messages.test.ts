@@ -14,7 +14,7 @@ type InboundBody = Parameters<HighLevel['conversations']['addAnInboundMessage']>
 
 /**
  * The SDK's types mark `subType` and `status` required, as the spec does; real integrators leave them out and
- * production accepts that (BEHAVIOUR.md §2), so the bodies here do too.
+ * production accepts that (docs/behaviour.md#lenient-inputs), so the bodies here do too.
  */
 const sendBody = (body: Omit<SendBody, 'subType' | 'status'>) => body as SendBody;
 /** Likewise `conversationProviderId` and `contactId` on inbound: only a custom provider's inbound names one. */

@@ -97,7 +97,7 @@ describe.each(ENGINES)('send on %s', (engine) => {
     });
   });
 
-  it('accepts subType and status, or neither (BEHAVIOUR.md §2)', async () => {
+  it('accepts subType and status, or neither (docs/behaviour.md#lenient-inputs)', async () => {
     const contact = await phoneContact();
     const without = await send(location, { type: 'SMS', contactId: contact.id, message: 'plain' });
     expect(without.status).toBe(200);

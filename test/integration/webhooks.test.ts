@@ -1,7 +1,7 @@
-// Webhooks (BEHAVIOUR.md §6) against real HTTP receivers: every type with its envelope and fields, signed so the
-// official SDK's WebhookManager verifies it; written in the transaction of the change; retried with backoff up to 12
-// times, logged attempt by attempt, redelivered on demand; never sent to private addresses. The worker is off and the
-// clock is the test's: each test runs the jobs that are due and moves time itself.
+// Webhooks (docs/behaviour.md#webhooks) against real HTTP receivers: every type with its envelope and fields, signed so
+// the official SDK's WebhookManager verifies it; written in the transaction of the change; retried with backoff up to
+// 12 times, logged attempt by attempt, redelivered on demand; never sent to private addresses. The worker is off and
+// the clock is the test's: each test runs the jobs that are due and moves time itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../helpers/clock.js';
 import { ENGINES } from '../helpers/engines.js';

@@ -1,4 +1,5 @@
-// A provider's altId is idempotent per provider (BEHAVIOUR.md §5): the key never lets two pairs collide.
+// A provider's altId is idempotent per provider (docs/behaviour.md#provider-inbound): the key never lets two pairs
+// collide.
 import { describe, expect, it } from 'vitest';
 import { altKeyOf } from '../../src/domain/messages/records.js';
 

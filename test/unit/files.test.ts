@@ -136,7 +136,7 @@ describe('remote addresses', () => {
 });
 
 describe('files configuration', () => {
-  it('has the limits of BEHAVIOUR.md §7 by default', () => {
+  it('has the limits of docs/behaviour.md#upload-limits by default', () => {
     expect(loadConfig({}).files).toEqual({
       maxFileBytes: 5 * 1024 * 1024,
       maxFilesPerRequest: 5,

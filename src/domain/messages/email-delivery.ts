@@ -1,5 +1,5 @@
 // What the built-in email service learned while sending an email: LCEmailStats-style event counters, merged by the
-// same rules as a custom provider's status report (BEHAVIOUR.md §5), and the outcome per recipient.
+// same rules as a custom provider's status report (docs/behaviour.md#provider-reports), and the outcome per recipient.
 import type { Executor } from '../../store/executor.js';
 import { findEmailById, updateEmail } from '../../store/repositories/emails.js';
 import {

@@ -49,7 +49,10 @@ export interface CancelScheduleResult {
   message: string;
 }
 
-/** Cancel answers carry the CancelScheduledResponseDto fields (`status`, `message`) on errors too (BEHAVIOUR.md §8). */
+/**
+ * Cancel answers carry the CancelScheduledResponseDto fields (`status`, `message`) on errors too
+ * (docs/behaviour.md#cancel-schedule).
+ */
 function cancelRefused(code: 'NOT_FOUND' | 'BAD_REQUEST', message: string): DomainError {
   return new DomainError(code, message, { status: code === 'NOT_FOUND' ? 404 : 400 });
 }

@@ -160,7 +160,7 @@ export class InboundEmailService {
 
   /**
    * Attachments become stored files of the location (their URLs go on the email). One of a type Switchboard does
-   * not store (BEHAVIOUR.md §7) or too large is left out: the email itself is still recorded.
+   * not store (docs/behaviour.md#upload-limits) or too large is left out: the email itself is still recorded.
    */
   private async storeAttachments(locationId: string, email: ReceivedEmail): Promise<string[]> {
     const { files, maxAttachmentBytes } = this.deps;

@@ -23,8 +23,8 @@ export interface ScheduleServiceDeps {
 }
 
 /**
- * BEHAVIOUR.md §8: an unknown message answers 404 and one that is no longer scheduled 400, both with the
- * `{status, message}` body the success answers (the `status` detail), beside the usual error envelope.
+ * docs/behaviour.md#cancel-schedule: an unknown message answers 404 and one that is no longer scheduled 400, both with
+ * the `{status, message}` body the success answers (the `status` detail), beside the usual error envelope.
  */
 function cancelRefused(code: 'NOT_FOUND' | 'BAD_REQUEST', message: string): DomainError {
   return new DomainError(code, message, { status: code === 'NOT_FOUND' ? 404 : 400 });

@@ -1,5 +1,5 @@
-// What a conversation provider reports about a message it was handed (BEHAVIOUR.md §5): its delivery status
-// (PUT .../messages/{id}/status, per email and per recipient for email threads), and the recording or files of
+// What a conversation provider reports about a message it was handed (docs/behaviour.md#provider-reports): its delivery
+// status (PUT .../messages/{id}/status, per email and per recipient for email threads), and the recording or files of
 // an external call (PUT .../messages/{id}/attachments).
 import type { EventLog } from '../../events/event-log.js';
 import type { Executor } from '../../store/executor.js';
@@ -19,7 +19,10 @@ export interface ProviderError {
   message: string;
 }
 
-/** A recipient's own outcome: an address (taking the request's status) or `{emailId, status}` (BEHAVIOUR.md §2). */
+/**
+ * A recipient's own outcome: an address (taking the request's status) or `{emailId, status}`
+ * (docs/behaviour.md#lenient-inputs).
+ */
 export type RecipientReport = string | { emailId: string; status?: string; failReason?: string };
 
 export interface StatusUpdateInput {
@@ -43,7 +46,7 @@ const messageNotFound = () => notFound('Message');
 
 /**
  * Only a provider knows a message's fate: messages Switchboard did not hand to one are not theirs to report on, and
- * only the app owning the message's provider may report (BEHAVIOUR.md §5).
+ * only the app owning the message's provider may report (docs/behaviour.md#provider-reports).
  */
 async function requireProviderMessage(db: Executor, message: MessageRow, appId: string | null): Promise<void> {
   if (!message.conversation_provider_id) {

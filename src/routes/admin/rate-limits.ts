@@ -1,4 +1,5 @@
-// Operators' admin API for a location's rate limits (BEHAVIOUR.md §7): its own burst and daily limits, or none.
+// Operators' admin API for a location's rate limits (docs/behaviour.md#rate-limits): its own burst and daily limits, or
+// none.
 import type { FastifyRequest } from 'fastify';
 import type { LocationRateLimit, RateLimitInput } from '../../domain/rate-limits.js';
 import type { Services } from '../../services.js';

@@ -21,7 +21,7 @@ export function liveChatTypingRoutes({ liveChatTyping }: Services): Route[] {
       url: '/conversations/providers/live-chat/typing',
       access: { kind: 'location', scope: 'conversations/livechat.write', locationFrom: 'body' },
       schema: schemaFrom(requestSchemas('conversations', 'live-chat-agent-typing'), {
-        // The spec types isTyping a string; clients send booleans too (BEHAVIOUR.md §2).
+        // The spec types isTyping a string; clients send booleans too (docs/behaviour.md#lenient-inputs).
         body: {
           properties: {
             isTyping: { type: ['boolean', 'string'], enum: [true, false, 'true', 'false'] },

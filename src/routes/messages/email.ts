@@ -1,5 +1,6 @@
-// Email operations: get one email of a thread, a custom provider's status report, and cancelling a scheduled email.
-// The spec lists no Version parameter for get and cancel, so those two accept a missing one (BEHAVIOUR.md §1).
+// Email operations: get one email of a thread, a custom provider's status report, and cancelling a scheduled email. The
+// spec lists no Version parameter for get and cancel, so those two accept a missing one
+// (docs/behaviour.md#version-header).
 import type { FastifyRequest } from 'fastify';
 import type { EmailStatusReport } from '../../domain/messages/email.js';
 import { requestSchemas } from '../../http/openapi.js';

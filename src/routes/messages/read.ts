@@ -1,5 +1,5 @@
-// Reading messages: get one by id, a conversation's messages (production shape, BEHAVIOUR.md §2), and the
-// location-wide export. /conversations/messages/export is a literal route, so it wins over /messages/:id.
+// Reading messages: get one by id, a conversation's messages (production shape, docs/behaviour.md#message-shapes), and
+// the location-wide export. /conversations/messages/export is a literal route, so it wins over /messages/:id.
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { EXPORT_CHANNELS } from '../../domain/message-types.js';
@@ -73,7 +73,7 @@ export function messageReadRoutes({ messageReads }: Services): Route[] {
       schema: schemaFrom(requestSchemas('conversations', 'get-message')),
       handler: async (request: FastifyRequest<{ Params: { id: string } }>) => {
         const { row, emailIds } = await messageReads.getMessage(authOf(request).locationId, request.params.id);
-        // Production wraps the DTO (BEHAVIOUR.md §2).
+        // Production wraps the DTO (docs/behaviour.md#message-shapes).
         return { message: presentMessage(row, emailIds.get(row.id)) };
       },
     },
@@ -113,7 +113,7 @@ export function messageReadRoutes({ messageReads }: Services): Route[] {
           },
         );
         const messages = presentList(page);
-        // Production shape (BEHAVIOUR.md §2); an empty page has no last message id.
+        // Production shape (docs/behaviour.md#message-shapes); an empty page has no last message id.
         return {
           messages: { lastMessageId: messages.at(-1)?.id ?? null, nextPage: page.more, messages },
         };

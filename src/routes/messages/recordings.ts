@@ -1,6 +1,6 @@
-// A call's recording and transcription (BEHAVIOUR.md §8): the recording as audio/x-wav with range support, the
-// transcription as sentences or as a text file, and the extension through which a provider stores a transcription.
-// The location is in the path: another location's is a 403 (BEHAVIOUR.md §1).
+// A call's recording and transcription (docs/behaviour.md#recordings): the recording as audio/x-wav with range support,
+// the transcription as sentences or as a text file, and the extension through which a provider stores a transcription.
+// The location is in the path: another location's is a 403 (docs/behaviour.md#request-pipeline).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TranscriptSentence } from '../../domain/transcriptions.js';
 import { sendFileStream } from '../../http/file-reply.js';
@@ -48,7 +48,7 @@ export function recordingRoutes({ recordings, transcriptions }: Services): Route
       schema: schemaFrom(requestSchemas('conversations', 'get-message-transcription'), params),
       handler: async (request: FastifyRequest<MessageParams>) => {
         const sentences = await transcriptions.sentences(authOf(request).locationId, request.params.messageId);
-        // Production answers the sentences array itself (BEHAVIOUR.md §2).
+        // Production answers the sentences array itself (docs/behaviour.md#transcript-shape).
         return sentences.map(presentSentence);
       },
     },

@@ -43,7 +43,7 @@ export function sendRoutes({ messages }: Services): Route[] {
       url: '/conversations/messages',
       access: write,
       schema: schemaFrom(requestSchemas('conversations', 'send-a-new-message'), {
-        // Lenient where real clients rely on it (BEHAVIOUR.md §2): subType and status are optional.
+        // Lenient where real clients rely on it (docs/behaviour.md#lenient-inputs): subType and status are optional.
         body: {
           required: ['type', 'contactId'],
           properties: {
@@ -71,7 +71,7 @@ export function sendRoutes({ messages }: Services): Route[] {
       url: '/conversations/messages/inbound',
       access: write,
       schema: schemaFrom(requestSchemas('conversations', 'add-an-inbound-message'), {
-        // Inbound needs contactId or conversationId, not both (BEHAVIOUR.md §2).
+        // Inbound needs contactId or conversationId, not both (docs/behaviour.md#lenient-inputs).
         body: {
           required: ['type'],
           properties: {

@@ -1,8 +1,8 @@
 // Resolves bearer tokens (private integration tokens, OAuth JWTs) to who is calling, and checks the admin token.
 import { timingSafeEqual } from 'node:crypto';
-import type { AuthContext, Credential } from '../http/access.js';
 import type { Store } from '../store/database.js';
 import { findActiveTokenByHash, getSetting } from '../store/repositories/tokens.js';
+import type { AuthContext, Credential } from './credentials.js';
 import { hashToken, isPrivateIntegrationToken } from './ids.js';
 
 export const ADMIN_TOKEN_SETTING = 'admin_token_sha256';

@@ -68,22 +68,3 @@ export function fullNameOf(first: string | null, last: string | null): string | 
   const name = [first, last].filter((part) => part && part.trim() !== '').join(' ');
   return name === '' ? null : name;
 }
-
-/** The lower-cased text that conversation search matches: contact name, email, phone (with and without +). */
-export function contactSearchText(contact: {
-  full_name: string | null;
-  email: string | null;
-  phone: string | null;
-  company_name: string | null;
-}): string {
-  return [contact.full_name, contact.email, contact.phone, contact.phone?.replace(/^\+/, ''), contact.company_name]
-    .filter((part): part is string => Boolean(part))
-    .join(' ')
-    .toLowerCase();
-}
-
-/** Conversation search text: the contact's, then the start of the last message body. */
-export function conversationSearchText(contactText: string, lastMessageBody: string | null): string {
-  if (!lastMessageBody) return contactText;
-  return `${contactText}\n${lastMessageBody.slice(0, 1000).toLowerCase()}`;
-}

@@ -3,15 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../domain/auth.js';
+import { type AuthContext, type CompanyContext, type Credential, isCompanyContext } from '../domain/credentials.js';
 import { DomainError } from '../domain/errors.js';
-import {
-  ACCEPTED_VERSIONS,
-  type Access,
-  type AuthContext,
-  type CompanyContext,
-  type Credential,
-  isCompanyContext,
-} from './access.js';
+import { ACCEPTED_VERSIONS, type Access } from './access.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -1,11 +1,12 @@
 // Seeded conversations: one per contact, assigned as its contact is, with a summary (last message, manual
 // message date, outbound action, unread count, search text) that is exactly what its seeded messages would have
 // left behind had they arrived through the API.
-import { contactSearchText, conversationSearchText } from '../domain/contact-fields.js';
+
 import { initialConversationType } from '../domain/conversation-types.js';
 import { isSummaryCode, messageTypeName } from '../domain/message-types.js';
 import { outboundAction } from '../domain/messages/summary.js';
 import type { NewConversationRow } from '../store/repositories/conversations.js';
+import { contactSearchText, conversationSearchText } from '../store/search-text.js';
 import { type ContactFacts, contactFacts } from './contacts.js';
 import { type MessageContext, primaryType, type SummaryEvent, seededMessage } from './messages.js';
 import { type SeedPlan, STREAM } from './plan.js';

@@ -4,7 +4,6 @@
 // contact from its own start on, never the contact's other history.
 import { randomBytes } from 'node:crypto';
 import type { LiveChatConfig } from '../../config.js';
-import { presentMessage } from '../../presenters/messages.js';
 import type { RealtimeHub } from '../../realtime/hub.js';
 import type { Store } from '../../store/database.js';
 import { type ContactRow, findContactByEmail, findContactByPhone } from '../../store/repositories/contacts.js';
@@ -96,15 +95,14 @@ export class VisitorService {
   }
 
   /** The session's live chat messages so far, oldest first (the stream replays them too, with their updates). */
-  async history({ session }: Visitor): Promise<Record<string, unknown>[]> {
+  async history({ session }: Visitor): Promise<MessageRow[]> {
     const { rows } = await conversationMessages(this.deps.store.db, session.conversation_id, {
       types: [LIVE_CHAT],
       limit: HISTORY_LIMIT,
     });
     return rows
       .filter((row) => row.date_added >= session.date_added && row.contact_id === session.contact_id)
-      .reverse()
-      .map((row) => presentMessage(row));
+      .reverse();
   }
 
   async send({ session, widget }: Visitor, text: string): Promise<MessageRow> {

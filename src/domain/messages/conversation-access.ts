@@ -8,7 +8,7 @@ import {
   lockConversation,
   type NewConversationRow,
 } from '../../store/repositories/conversations.js';
-import { contactSearchText, conversationSearchText } from '../contact-fields.js';
+import { contactSearchText, conversationSearchText } from '../../store/search-text.js';
 import { initialConversationType } from '../conversation-types.js';
 import { DomainError, notFound } from '../errors.js';
 import { newId } from '../ids.js';

@@ -1,6 +1,6 @@
 // Keeps a conversation's summary true as messages arrive: last message fields, manual/automated, unread count.
 import type { ConversationPatch, ConversationRow } from '../../store/repositories/conversations.js';
-import { contactSearchText, conversationSearchText } from '../contact-fields.js';
+import { contactSearchText, conversationSearchText } from '../../store/search-text.js';
 import { isSummaryCode, messageTypeName } from '../message-types.js';
 
 export interface SummaryMessage {

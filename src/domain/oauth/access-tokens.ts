@@ -1,9 +1,10 @@
 // OAuth access tokens: JWTs with HighLevel's claims (authClass, authClassId, oauthMeta.scopes, oauthMeta.client,
 // …), valid 86,399 s; and the check the request pipeline makes of one on every request.
-import type { AuthContext, CompanyContext } from '../../http/access.js';
+
 import type { Store } from '../../store/database.js';
 import { grantStanding } from '../../store/repositories/oauth.js';
 import type { Clock } from '../clock.js';
+import type { AuthContext, CompanyContext } from '../credentials.js';
 import type { OAuthSigningKey } from './signing-key.js';
 
 /** HighLevel's access tokens live a second short of a day. */

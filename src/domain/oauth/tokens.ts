@@ -1,7 +1,6 @@
 // POST /oauth/token and POST /oauth/locationToken: authorisation codes and rotating refresh tokens exchanged for
 // access tokens, and location tokens minted from a company's. Messages are those of HighLevel's OAuth server.
 import { randomBytes } from 'node:crypto';
-import type { CompanyContext } from '../../http/access.js';
 import type { Store } from '../../store/database.js';
 import { isAppInstalled } from '../../store/repositories/apps.js';
 import { findLocation } from '../../store/repositories/locations.js';
@@ -20,6 +19,7 @@ import {
 } from '../../store/repositories/oauth.js';
 import type { AppsTable } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
+import type { CompanyContext } from '../credentials.js';
 import { DomainError } from '../errors.js';
 import { hashToken, newId } from '../ids.js';
 import type { AuthClass, OAuthAccessTokens } from './access-tokens.js';

@@ -3,13 +3,13 @@
 // bounded by schema, writes are rate limited per session and per address, and CORS is open (tokens, no cookies).
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import { visitorView } from '../../domain/live-chat/visitor-view.js';
 import type { VisitorIdentity } from '../../domain/live-chat/visitors.js';
 import { requestSchemas } from '../../http/openapi.js';
 import { queryParameter } from '../../http/pipeline.js';
 import { TokenBuckets } from '../../http/token-bucket.js';
 import { presentPublicWidget, presentVisitorMessage, presentVisitorSession } from '../../presenters/live-chat.js';
 import { presentMessage } from '../../presenters/messages.js';
+import { visitorView } from '../../realtime/visitor-view.js';
 import type { Services } from '../../services.js';
 import { preflightRoute } from '../preflight.js';
 import { lastEventIdOf, type StreamQuery, streamHeaders } from '../realtime.js';
@@ -71,7 +71,7 @@ export function visitorRoutes({ visitors, widgets, realtime, config }: Services)
         return {
           session: presentVisitorSession(current.session),
           widget: presentPublicWidget(current.widget),
-          messages: (await visitors.history(current)).map(presentVisitorMessage),
+          messages: (await visitors.history(current)).map((row) => presentVisitorMessage(presentMessage(row))),
         };
       },
     },

@@ -1,12 +1,12 @@
 // Executes a conversation search. Every filter is an index range (see the migration); paging is keyset
 // on (sort value, seq), never OFFSET, so page 1,000 costs what page 1 does.
 import { type Expression, type ExpressionBuilder, expressionBuilder, type SqlBool, sql } from 'kysely';
-import type { ConversationSearch } from '../../domain/conversation-search.js';
 import { cachedCount } from '../count-cache.js';
 import type { Engine } from '../database.js';
 import type { Executor } from '../executor.js';
 import { type CountName, locationCount } from '../location-counts.js';
 import type { Database } from '../schema.js';
+import type { ConversationSearch } from '../search-query.js';
 import type { ConversationRow } from './conversations.js';
 
 type Scope = Database & { c: Database['conversations']; s: Database['conversation_scores'] };

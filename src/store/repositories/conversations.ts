@@ -1,8 +1,9 @@
 // Conversations and their followers, mentions and scores.
-import { contactSearchText, conversationSearchText } from '../../domain/contact-fields.js';
+
 import type { Executor } from '../executor.js';
 import { preparedRead } from '../prepared-reads.js';
 import type { ConversationMembersTable, ConversationsTable } from '../schema.js';
+import { contactSearchText, conversationSearchText } from '../search-text.js';
 import type { ContactRow } from './contacts.js';
 
 export type ConversationRow = Omit<ConversationsTable, 'seq'> & { seq: number };

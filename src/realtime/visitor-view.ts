@@ -1,10 +1,10 @@
 // What a visitor's stream shows: live chat messages of its contact from the session's start on, and the agent's
 // typing in its conversation. Everything else in the location's log stays hidden.
 
-import { presentVisitorMessage } from '../../presenters/live-chat.js';
-import type { StreamView } from '../../realtime/types.js';
-import type { SessionRow } from '../../store/repositories/live-chat.js';
-import { SEND_TYPES } from '../message-types.js';
+import { SEND_TYPES } from '../domain/message-types.js';
+import { presentVisitorMessage } from '../presenters/live-chat.js';
+import type { SessionRow } from '../store/repositories/live-chat.js';
+import type { StreamView } from './types.js';
 
 export function visitorView(session: SessionRow): StreamView {
   return {

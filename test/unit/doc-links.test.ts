@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SCANNED = ['README.md', 'docs', 'src', 'test', 'bench', 'bin', 'widget', 'spec/switchboard'];
+const SCANNED = ['README.md', 'biome.json', 'docs', 'src', 'test', 'bench', 'bin', 'widget', 'spec/switchboard'];
 const SKIPPED_DIRS = new Set(['node_modules', 'results', 'dist', 'dist-bench']);
 const TEXT_FILE = /\.(ts|js|mjs|cjs|md|json|html|css|sh)$/;
 

@@ -23,13 +23,20 @@ export async function bootstrap(config: Config, store: Store, services: Services
     if (await putSettingIfAbsent(store.db, ADMIN_TOKEN_SETTING, hashToken(generated))) adminToken = generated;
   }
   await services.webhooks.ensureSigningKey();
-  let demo: BootstrapReport['demo'] = null;
-  if (config.bootstrapDemo && (await countLocations(store.db)) === 0) {
-    const created = await services.locations.createDemoLocation();
-    const widget = await services.widgets.create(created.location.id, { name: 'Demo widget' });
-    demo = { locationId: created.location.id, token: created.token, widgetId: widget.id };
-  }
+  const demo = await bootstrapDemo(config, store, services);
   return { adminToken, adminTokenFromConfig: config.adminToken !== null, demo };
+}
+
+/** The demo location and its widget, on a database without locations, when BOOTSTRAP_DEMO says so. */
+export async function bootstrapDemo(
+  config: Config,
+  store: Store,
+  services: Pick<Services, 'locations' | 'widgets'>,
+): Promise<BootstrapReport['demo']> {
+  if (!config.bootstrapDemo || (await countLocations(store.db)) > 0) return null;
+  const created = await services.locations.createDemoLocation();
+  const widget = await services.widgets.create(created.location.id, { name: 'Demo widget' });
+  return { locationId: created.location.id, token: created.token, widgetId: widget.id };
 }
 
 export function describeBootstrap(report: BootstrapReport, publicUrl: string): string {

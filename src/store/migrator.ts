@@ -11,6 +11,7 @@ import * as m0007 from './migrations/0007_email.js';
 import * as m0008 from './migrations/0008_live_chat.js';
 import * as m0009 from './migrations/0009_oauth.js';
 import * as m0010 from './migrations/0010_counts.js';
+import * as m0012 from './migrations/0012_sandbox.js';
 import type { Database } from './schema.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0008_live_chat': m0008,
   '0009_oauth': m0009,
   '0010_counts': m0010,
+  '0012_sandbox': m0012,
 };
 
 class StaticProvider implements MigrationProvider {

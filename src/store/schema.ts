@@ -152,6 +152,7 @@ export interface Database {
   oauth_codes: OAuthCodesTable;
   oauth_refresh_tokens: OAuthRefreshTokensTable;
   location_rate_limits: LocationRateLimitsTable;
+  request_journal: RequestJournalTable;
 }
 
 export interface MessagesTable {
@@ -446,4 +447,25 @@ export interface LocationRateLimitsTable {
   interval_ms: number | null;
   daily_max: number | null;
   updated_at: number;
+}
+
+/** One public API request, as the sandbox journal recorded it (bodies trimmed, never a credential). */
+export interface RequestJournalTable {
+  seq: Generated<number>;
+  id: string;
+  location_id: string;
+  method: string;
+  path: string;
+  /** The route template (`/conversations/:conversationId`); null for an unknown route. */
+  route: string | null;
+  /** JSON object of the query parameters. */
+  query: string;
+  status: number;
+  duration_ms: number;
+  token_id: string | null;
+  app_id: string | null;
+  trace_id: string;
+  request_body: string | null;
+  response_body: string | null;
+  created_at: number;
 }

@@ -38,6 +38,12 @@ export function adminLocationRoutes({ locations }: Services): Route[] {
     },
     {
       method: 'GET',
+      url: '/admin/v1/locations',
+      access: admin,
+      handler: async () => ({ locations: (await locations.listLocations()).map(presentLocation) }),
+    },
+    {
+      method: 'GET',
       url: '/admin/v1/locations/:locationId',
       access: admin,
       schema: { params: locationParams },

@@ -2,7 +2,7 @@
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.js';
-import { type Clock, systemClock } from './domain/clock.js';
+import { type Clock, systemClock, VirtualClock } from './domain/clock.js';
 import { registerDurableAcks } from './http/durable-acks.js';
 import { errorBody, handleError, handleFrameworkError } from './http/errors.js';
 import { serializeRequest } from './http/logging.js';
@@ -39,7 +39,13 @@ function acceptEmptyJsonBodies(server: FastifyInstance) {
   });
 }
 
-export function createApp({ config, store, clock = systemClock }: AppDeps): App {
+/** The clock the configuration asks for: the system's, or a virtual one that moves only when told (CLOCK=virtual). */
+function configuredClock(config: Config): Clock {
+  if (config.sandbox.clock === 'real') return systemClock;
+  return new VirtualClock(config.sandbox.clockStart ?? Date.now());
+}
+
+export function createApp({ config, store, clock = configuredClock(config) }: AppDeps): App {
   const services = createServices(config, store, clock);
   const server = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, serializers: { req: serializeRequest } },

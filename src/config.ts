@@ -40,6 +40,30 @@ export interface Config {
   realtime: RealtimeConfig;
   liveChat: LiveChatConfig;
   rateLimit: RateLimitConfig;
+  sandbox: SandboxConfig;
+}
+
+/** The sandbox controls of docs/sandbox.md: the clock, the journal of API calls, and fixtures loaded at start-up. */
+export interface SandboxConfig {
+  /** CLOCK=virtual: server time moves only through POST /admin/v1/clock. */
+  clock: 'real' | 'virtual';
+  /** CLOCK_START: where a virtual clock starts (epoch ms); null: the real time at start-up. */
+  clockStart: number | null;
+  journal: JournalConfig;
+  /** SNAPSHOT_FILES: snapshots restored at start-up when the database has no location yet. */
+  snapshotFiles: string[];
+}
+
+export interface JournalConfig {
+  /** JOURNAL=on|off. */
+  enabled: boolean;
+  /** Request and response bodies are cut to this many bytes. */
+  maxBodyBytes: number;
+  retentionMs: number;
+  /** A location keeps at most this many recorded requests. */
+  maxRows: number;
+  /** Recorded requests wait at most this long (or until a batch fills) before they are written. */
+  flushMs: number;
 }
 
 /**
@@ -265,6 +289,37 @@ function parseRateLimit(env: Env): RateLimitConfig {
   };
 }
 
+function parseClockStart(raw: string | undefined): number | null {
+  if (raw === undefined || raw === '') return null;
+  const at = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isSafeInteger(at) || at < 0) {
+    throw new ConfigError('CLOCK_START', `must be an ISO 8601 date or epoch milliseconds, got "${raw}"`);
+  }
+  return at;
+}
+
+function parseSandbox(env: Env): SandboxConfig {
+  const clock = oneOf(env, 'CLOCK', ['real', 'virtual'] as const, 'real');
+  const clockStart = parseClockStart(env.CLOCK_START);
+  if (clockStart !== null && clock !== 'virtual') throw new ConfigError('CLOCK_START', 'needs CLOCK=virtual');
+  return {
+    clock,
+    clockStart,
+    journal: {
+      enabled: flag(env, 'JOURNAL', true),
+      maxBodyBytes: integer(env, 'JOURNAL_MAX_BODY_BYTES', 16 * 1024, 0, 16 * MIB),
+      retentionMs: integer(env, 'JOURNAL_RETENTION_HOURS', 24, 1, 24 * 365) * HOUR,
+      maxRows: integer(env, 'JOURNAL_MAX_ROWS', 10_000, 1, 10_000_000),
+      flushMs: integer(env, 'JOURNAL_FLUSH_MS', 200, 1, 60_000),
+    },
+    snapshotFiles: (env.SNAPSHOT_FILES ?? '')
+      .split(',')
+      .map((file) => file.trim())
+      .filter(Boolean)
+      .map((file) => path.resolve(file)),
+  };
+}
+
 function parseEmailDomain(raw: string | undefined, publicUrl: string): string {
   const isDomain = (value: string) => /^[A-Za-z0-9.-]+$/.test(value);
   if (!raw) {
@@ -388,5 +443,6 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     rateLimit: parseRateLimit(env),
     smtp: parseSmtpUrl(env.SMTP_URL),
     smtpListen: parseSmtpListen(env, host),
+    sandbox: parseSandbox(env),
   };
 }

@@ -1,5 +1,6 @@
 // The use cases the routes call, built once per app from the store and the clock.
 
+import { bootstrapDemo } from './bootstrap.js';
 import type { Config } from './config.js';
 import { CustomProviderAdapter } from './delivery/custom-provider.js';
 import { createDeliveryRouter } from './delivery/index.js';
@@ -28,6 +29,7 @@ import { OAuthTokenService } from './domain/oauth/tokens.js';
 import { ProviderService } from './domain/providers.js';
 import { RateLimitService } from './domain/rate-limits.js';
 import { RecordingService } from './domain/recordings.js';
+import { type SandboxServices, sandboxServices } from './domain/sandbox/index.js';
 import { TranscriptionService } from './domain/transcriptions.js';
 import { UploadService } from './domain/uploads.js';
 import { EventLog } from './events/event-log.js';
@@ -71,6 +73,7 @@ export interface Services extends LiveChatServices {
   transcriptions: TranscriptionService;
   oauth: OAuthServices;
   rateLimits: RateLimitService;
+  sandbox: SandboxServices;
 }
 
 /** OAuth apps: authorising them (consent page, admin), their tokens, and the key those are signed with. */
@@ -152,5 +155,21 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
     recordings,
     transcriptions: new TranscriptionService({ store, clock, recordings, transcriber }),
   };
-  return { ...core, ...liveChatServices(core, { config, store, clock, realtime }) };
+  const liveChat = liveChatServices(core, { config, store, clock, realtime });
+  const services: Services = {
+    ...core,
+    ...liveChat,
+    sandbox: sandboxServices({
+      store,
+      clock,
+      jobs,
+      blobs,
+      files,
+      // A whole-instance reset leaves the instance as a first start would (the demo location, if BOOTSTRAP_DEMO).
+      afterResetAll: async () => {
+        await bootstrapDemo(config, store, services);
+      },
+    }),
+  };
+  return services;
 }

@@ -31,7 +31,7 @@ export class RealtimeHub implements EventNotifier {
   private readonly reader: EventReader;
   private readonly feeds = new Map<string, LocationFeed>();
   private readonly connections = new Set<SseConnection>();
-  private readonly typingTracker = new TypingTracker((event) => this.deliverTyping(event));
+  private readonly typingTracker: TypingTracker;
   /** Locations this server wrote events for since the last prune: only they can have grown past the cap. */
   private readonly grown = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -45,6 +45,7 @@ export class RealtimeHub implements EventNotifier {
     private readonly clock: Clock,
   ) {
     this.reader = new EventReader(store);
+    this.typingTracker = new TypingTracker((event) => this.deliverTyping(event), clock);
   }
 
   async start(log: RealtimeLogger = silentLogger): Promise<void> {

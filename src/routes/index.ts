@@ -10,6 +10,8 @@ import { adminLocationRoutes } from './admin/locations.js';
 import { adminOAuthRoutes } from './admin/oauth.js';
 import { adminOutboxRoutes } from './admin/outbox.js';
 import { adminRateLimitRoutes } from './admin/rate-limits.js';
+import { sandboxClockRoutes } from './admin/sandbox/clock.js';
+import { sandboxResetRoutes } from './admin/sandbox/reset.js';
 import { adminWebhookRoutes } from './admin/webhooks.js';
 import { contactRoutes } from './contacts.js';
 import { conversationSearchRoutes } from './conversation-search.js';
@@ -63,5 +65,7 @@ export function allRoutes(services: Services): Route[] {
     ...adminLiveChatRoutes(services),
     ...adminOAuthRoutes(services),
     ...adminRateLimitRoutes(services),
+    ...sandboxResetRoutes(services),
+    ...sandboxClockRoutes(services),
   ];
 }

@@ -1,0 +1,31 @@
+// The sandbox controls of docs/sandbox.md, built once per app beside the use cases they drive.
+
+import type { BlobStore } from '../../files/port.js';
+import type { JobRunner } from '../../jobs/runner.js';
+import type { Store } from '../../store/database.js';
+import type { Clock } from '../clock.js';
+import type { FileService } from '../files.js';
+import { ClockControl } from './clock-control.js';
+import { ResetService } from './reset.js';
+
+export interface SandboxServices {
+  reset: ResetService;
+  clock: ClockControl;
+}
+
+export interface SandboxDeps {
+  store: Store;
+  clock: Clock;
+  jobs: JobRunner;
+  blobs: BlobStore;
+  files: FileService;
+  afterResetAll: () => Promise<void>;
+}
+
+export function sandboxServices(deps: SandboxDeps): SandboxServices {
+  const { store, clock, jobs, blobs } = deps;
+  return {
+    reset: new ResetService({ store, blobs, afterResetAll: deps.afterResetAll }),
+    clock: new ClockControl({ clock, store, jobs }),
+  };
+}

@@ -103,6 +103,19 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       v('REDIS_URL', 'in memory', 'redis://… so that every server shares one budget'),
     ],
   },
+  {
+    title: 'Sandbox (docs/sandbox.md)',
+    variables: [
+      v('CLOCK', 'real', 'virtual: server time moves only through POST /admin/v1/clock'),
+      v('CLOCK_START', 'the time at start-up', 'where a virtual clock starts (ISO 8601 or epoch milliseconds)'),
+      v('JOURNAL', 'on', 'record every public API call for GET /admin/v1/locations/{id}/requests'),
+      v('JOURNAL_MAX_BODY_BYTES', '16384', 'request and response bodies are cut to this many bytes'),
+      v('JOURNAL_RETENTION_HOURS', '24', 'recorded calls older than this are pruned'),
+      v('JOURNAL_MAX_ROWS', '10000', 'recorded calls kept per location'),
+      v('JOURNAL_FLUSH_MS', '200', 'longest a recorded call waits before its batch is written'),
+      v('SNAPSHOT_FILES', '', 'comma-separated snapshots restored at start-up on a database without locations'),
+    ],
+  },
 ];
 
 export const CONFIG_VARIABLES: readonly ConfigVariable[] = CONFIG_SECTIONS.flatMap((section) => section.variables);

@@ -1,6 +1,7 @@
 // `switchboard seed`: writes a realistic dataset straight through the store in bulk: locations, contacts, their
 // conversations (followers, mentions, summaries), then every message in time order across all conversations, as
 // a live system would have received them, with the email rows of email threads.
+import { sql } from 'kysely';
 import { newId } from '../domain/ids.js';
 import { type BulkLoad, withBulkLoad } from '../store/bulk-load.js';
 import type { Store } from '../store/database.js';
@@ -88,6 +89,11 @@ export async function seed(
   let emails = 0;
   let indexesStarted = 0;
 
+  // SQLite's clustered message table numbers no rows itself (migration 0017): the seed numbers them on from the last.
+  const seqs =
+    store.engine === 'sqlite'
+      ? Number((await sql<{ n: number }>`select coalesce(max(seq), 0) as n from messages`.execute(store.db)).rows[0]?.n)
+      : null;
   const tables = ['contacts', 'conversations', 'conversation_followers', 'conversation_mentions', 'messages', 'emails'];
   await withBulkLoad(
     store,
@@ -161,7 +167,7 @@ export async function seed(
           contactFacts(plan, contact),
         );
         const message = seededMessage(ctx, c, k, second, ctx.primary);
-        await batches.add('messages', message.row);
+        await batches.add('messages', seqs === null ? message.row : { ...message.row, seq: seqs + i + 1 });
         for (const email of message.emails) await batches.add('emails', email);
         emails += message.emails.length;
         if (i % 1000 === 999) progress.tick(1000);

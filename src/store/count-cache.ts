@@ -8,7 +8,7 @@
 // A count is kept only when the mark is the same before and after it ran, so it describes that very state.
 import { sql } from 'kysely';
 import type { Engine } from './database.js';
-import type { Executor } from './executor.js';
+import { type Executor, engineOf } from './executor.js';
 
 const MAX_ENTRIES = 256;
 
@@ -25,11 +25,6 @@ async function changeMark(db: Executor, engine: Engine): Promise<string> {
   }
   const { rows } = await sql<{ mark: string }>`select pg_current_snapshot()::text as mark`.execute(db);
   return rows[0]?.mark ?? '';
-}
-
-/** The engine under a handle, for callers that are not told: SQLite numbers no placeholders, PostgreSQL does. */
-function engineOf(db: Executor): Engine {
-  return sql`select ${0}`.compile(db).sql.includes('$1') ? 'postgres' : 'sqlite';
 }
 
 class CountCache {

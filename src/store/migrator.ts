@@ -12,6 +12,8 @@ import * as m0008 from './migrations/0008_live_chat.js';
 import * as m0009 from './migrations/0009_oauth.js';
 import * as m0010 from './migrations/0010_counts.js';
 import * as m0012 from './migrations/0012_sandbox.js';
+import * as m0017 from './migrations/0017_message_order.js';
+import * as m0018 from './migrations/0018_message_search.js';
 import type { Database } from './schema.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -28,6 +30,8 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0009_oauth': m0009,
   '0010_counts': m0010,
   '0012_sandbox': m0012,
+  '0017_message_order': m0017,
+  '0018_message_search': m0018,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -41,7 +45,8 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
-export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Promise<string[]> {
+/** Runs every migration not yet run, or only up to and including `upTo` (tests build a database as it once was). */
+export async function migrateToLatest(db: Kysely<Database>, engine: Engine, upTo?: string): Promise<string[]> {
   // Kysely looks for its migration tables in every schema it can see: on PostgreSQL, pin them to ours, or another
   // schema's tables (a second Switchboard, a test database) make it skip creating them here.
   const schema =
@@ -53,7 +58,7 @@ export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Pro
     provider: new StaticProvider(engine),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -30,7 +30,9 @@ export default async function setup(project: TestProject) {
   await admin(url, (client) => client.query(`CREATE DATABASE ${name}`));
   const runUrl = new URL(url);
   runUrl.pathname = `/${name}`;
-  await admin(runUrl.toString(), (client) => client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm'));
+  await admin(runUrl.toString(), (client) =>
+    client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE EXTENSION IF NOT EXISTS unaccent'),
+  );
   project.provide('postgresUrl', runUrl.toString());
   return async () => {
     await admin(url, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));

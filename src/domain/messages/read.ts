@@ -9,6 +9,7 @@ import {
   type ExportQuery,
   exportMessages,
   findMessage,
+  type HistoryPosition,
   type MessageRow,
 } from '../../store/repositories/messages.js';
 import { CursorSigner, queryDigest } from '../cursor.js';
@@ -112,21 +113,22 @@ export class MessageReadService {
     const db = this.store.db;
     const conversation = await findConversation(db, locationId, conversationId);
     if (!conversation) throw notFound('Conversation');
-    let beforeSeq: number | undefined;
+    let before: HistoryPosition | undefined;
     if (params.lastMessageId) {
       const last = await findMessage(db, locationId, params.lastMessageId);
-      if (!last || last.conversation_id !== conversation.id) {
+      // A scheduled message is in no page, so it cannot be where the previous one ended.
+      if (!last || last.conversation_id !== conversation.id || last.status === 'scheduled') {
         throw new DomainError(
           'BAD_REQUEST',
           `lastMessageId ${params.lastMessageId} is not a message of this conversation`,
         );
       }
-      beforeSeq = last.seq;
+      before = { at: last.date_added, seq: last.seq };
     }
     const types = params.types?.map((name) => messageTypeCode(name)).filter((code) => code !== undefined);
     const page = await conversationMessages(db, conversation.id, {
       limit: params.limit ?? MESSAGES_DEFAULT_LIMIT,
-      ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+      ...(before ? { before } : {}),
       ...(types && types.length > 0 ? { types } : {}),
     });
     return { ...(await withEmailIds(db, page.rows)), more: page.more };

@@ -1,7 +1,7 @@
 // Messages of conversations: append, read, keyset-paged history and export.
-import { type Expression, type ExpressionBuilder, expressionBuilder, type SqlBool } from 'kysely';
+import { type Expression, type ExpressionBuilder, expressionBuilder, type SqlBool, sql } from 'kysely';
 import { cachedCount } from '../count-cache.js';
-import type { Executor } from '../executor.js';
+import { type Executor, engineOf } from '../executor.js';
 import { locationCount, messageCountExcept } from '../location-counts.js';
 import { preparedRead } from '../prepared-reads.js';
 import type { Database, MessagesTable } from '../schema.js';
@@ -10,8 +10,19 @@ export type MessageRow = Omit<MessagesTable, 'seq'> & { seq: number };
 export type NewMessageRow = Omit<MessagesTable, 'seq'>;
 export type MessagePatch = Partial<Omit<MessagesTable, 'seq' | 'id' | 'location_id'>>;
 
+/** A message's place in its conversation's history: its date, then seq (arrival order) among equal dates. */
+export interface HistoryPosition {
+  at: number;
+  seq: number;
+}
+
+// SQLite's clustered table has no rowid to number new rows (migration 0017): the insert takes the next seq off the
+// unique seq index. Inserts are serialised by SQLite's single writer, so two never take the same number.
+const NEXT_SEQ = sql<number>`(SELECT coalesce(max(seq), 0) + 1 FROM messages)`;
+
 export async function insertMessage(db: Executor, row: NewMessageRow): Promise<MessageRow> {
-  return db.insertInto('messages').values(row).returningAll().executeTakeFirstOrThrow();
+  const values = engineOf(db) === 'sqlite' ? { ...row, seq: NEXT_SEQ } : row;
+  return db.insertInto('messages').values(values).returningAll().executeTakeFirstOrThrow();
 }
 
 export async function findMessage(db: Executor, locationId: string, id: string): Promise<MessageRow | undefined> {
@@ -66,16 +77,31 @@ export async function deleteMessage(db: Executor, id: string): Promise<void> {
   await db.deleteFrom('messages').where('id', '=', id).execute();
 }
 
-/** Newest first, strictly older than `beforeSeq`; one extra row tells whether another page exists. */
+/**
+ * A conversation's history newest first by (date, seq), strictly older than `before`; one extra row tells whether
+ * another page exists. Scheduled messages have not happened yet: they join the history when sent, at their send
+ * time, so no listed message ever changes place and a keyset page never skips or repeats one. The bound is a range
+ * on the date refined by the tiebreak, so the clustered key seeks straight to it.
+ */
 export async function conversationMessages(
   db: Executor,
   conversationId: string,
-  options: { beforeSeq?: number; types?: number[]; limit: number },
+  options: { before?: HistoryPosition; types?: number[]; limit: number },
 ): Promise<{ rows: MessageRow[]; more: boolean }> {
-  let query = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
-  if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
+  const before = options.before;
+  let query = db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('status', '!=', 'scheduled');
+  if (before) {
+    query = query
+      .where('date_added', '<=', before.at)
+      .where((eb) => eb.or([eb('date_added', '<', before.at), eb('seq', '<', before.seq)]));
+  }
   if (options.types && options.types.length > 0) query = query.where('type', 'in', options.types);
   const rows = await query
+    .orderBy('date_added', 'desc')
     .orderBy('seq', 'desc')
     .limit(options.limit + 1)
     .execute();

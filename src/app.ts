@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { type Clock, systemClock, VirtualClock } from './domain/clock.js';
 import { registerDurableAcks } from './http/durable-acks.js';
 import { errorBody, handleError, handleFrameworkError } from './http/errors.js';
+import { registerApiFaults } from './http/faults.js';
 import { serializeRequest } from './http/logging.js';
 import { registerPipeline } from './http/pipeline.js';
 import { registerRateLimits } from './http/rate-limit.js';
@@ -60,6 +61,8 @@ export function createApp({ config, store, clock = configuredClock(config) }: Ap
   // After the pipeline's own hooks: rate limits count requests that passed validation
   // (docs/behaviour.md#request-pipeline).
   registerRateLimits(server, services.rateLimits);
+  // After the rate limits, so a fault's 429 shows the caller's real budget.
+  registerApiFaults(server, services.sandbox.faults, services.rateLimits);
   server.addHook('onReady', async () => services.rateLimits.start(server.log));
   server.addHook('onClose', async () => services.rateLimits.close());
   // Realtime: the bus starts with the server; open streams end before it closes (they would hold it open).

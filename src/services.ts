@@ -3,6 +3,7 @@
 import { bootstrapDemo } from './bootstrap.js';
 import type { Config } from './config.js';
 import { CustomProviderAdapter } from './delivery/custom-provider.js';
+import { withDeliveryFaults } from './delivery/faults.js';
 import { createDeliveryRouter } from './delivery/index.js';
 import { AppService } from './domain/apps.js';
 import { AuthService } from './domain/auth.js';
@@ -29,6 +30,7 @@ import { OAuthTokenService } from './domain/oauth/tokens.js';
 import { ProviderService } from './domain/providers.js';
 import { RateLimitService } from './domain/rate-limits.js';
 import { RecordingService } from './domain/recordings.js';
+import { FaultRegistry } from './domain/sandbox/faults.js';
 import { type SandboxServices, sandboxServices } from './domain/sandbox/index.js';
 import { TranscriptionService } from './domain/transcriptions.js';
 import { UploadService } from './domain/uploads.js';
@@ -94,10 +96,11 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
   const outbound = { allowedHosts: new Set(config.outbound.allowedHosts), timeoutMs: config.outbound.timeoutMs };
   const signer = new WebhookSigner(store);
   const customProviders = new CustomProviderAdapter({ store, clock, signer, policy: outbound });
-  const router = createDeliveryRouter(store, clock, customProviders, builtInEmail);
+  const faults = new FaultRegistry();
+  const router = withDeliveryFaults(createDeliveryRouter(store, clock, customProviders, builtInEmail), faults);
   const deliverJob = deliverMessageJob(store, events, clock, router);
   jobs.register(deliverJob);
-  const deliverWebhook = deliverWebhookJob({ store, clock, signer, policy: outbound });
+  const deliverWebhook = deliverWebhookJob({ store, clock, signer, policy: outbound, faults });
   jobs.register(deliverWebhook);
   events.addSink(new WebhookFanOut({ jobs, deliverJob: deliverWebhook, clock }));
   const limits = { maxFileBytes: config.files.maxFileBytes, maxFiles: config.files.maxFilesPerRequest };
@@ -165,6 +168,7 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
       jobs,
       blobs,
       files,
+      faults,
       // A whole-instance reset leaves the instance as a first start would (the demo location, if BOOTSTRAP_DEMO).
       afterResetAll: async () => {
         await bootstrapDemo(config, store, services);

@@ -75,6 +75,12 @@ export class RateLimitService {
     return limits;
   }
 
+  /** The limits a location's requests count against (the defaults for a company's own requests). */
+  async windowLimits(locationId: string | null): Promise<WindowLimits> {
+    const { burstMax, intervalMs, dailyMax } = locationId ? await this.limitsOf(locationId) : this.deps.config;
+    return { burstMax, intervalMs, dailyMax };
+  }
+
   private async requireLocation(locationId: string): Promise<void> {
     if (!(await findLocation(this.deps.store.db, locationId))) throw notFound('Location');
   }

@@ -66,3 +66,22 @@ export function registerRateLimits(app: FastifyInstance, limits: RateLimitServic
     return payload;
   });
 }
+
+/**
+ * A 429 made by a sandbox fault carries what a real one does: the five X-RateLimit-* headers, the burst shown spent,
+ * and Retry-After for the next window. Whether or not rate limits are on, so a client's retry logic sees HighLevel's.
+ */
+export async function setRefusedHeaders(request: FastifyRequest, reply: FastifyReply, limits: RateLimitService) {
+  const who = subjectOf(request);
+  const windows = await limits.windowLimits(who?.locationId ?? null);
+  const counted = who ? await limits.check(who.subject, who.locationId, who.companyId, false).catch(() => null) : null;
+  const dailyCount = counted?.usage.dailyCount ?? 0;
+  const now = limits.now();
+  setHeaders(reply, {
+    limits: windows,
+    usage: { allowed: false, burstCount: windows.burstMax, dailyCount },
+    retryAt: now + windows.intervalMs,
+  });
+  const nextWindow = (Math.floor(now / windows.intervalMs) + 1) * windows.intervalMs;
+  reply.header('retry-after', String(Math.max(1, Math.ceil((nextWindow - now) / 1000))));
+}

@@ -2,16 +2,19 @@
 // timeout or connection failure is retried with exponential backoff and jitter, up to 12 retries; every attempt is
 // logged, and a delivery whose retries are spent is dead (an operator may redeliver it).
 import type { Clock } from '../domain/clock.js';
+import type { FaultRegistry } from '../domain/sandbox/faults.js';
 import { type OutboundPolicy, postJson } from '../outbound/http.js';
 import type { Store } from '../store/database.js';
 import { findApp } from '../store/repositories/apps.js';
+import type { JobRow } from '../store/repositories/jobs.js';
 import {
   findWebhookDelivery,
   moveWebhookDelivery,
   recordWebhookAttempt,
+  type WebhookDeliveryRow,
 } from '../store/repositories/webhook-deliveries.js';
 import { SIGNATURE_HEADER, type WebhookSigner } from '../webhooks/signer.js';
-import { exponentialBackoff, type JobKind } from './runner.js';
+import { exponentialBackoff, type JobKind, POSTPONED, PostponeJob } from './runner.js';
 
 export interface DeliverWebhookPayload {
   deliveryId: string;
@@ -33,8 +36,26 @@ export function deliverWebhookJob(deps: {
   clock: Clock;
   signer: WebhookSigner;
   policy: OutboundPolicy;
+  faults?: FaultRegistry;
 }): JobKind<DeliverWebhookPayload> {
-  const { store, clock, signer, policy } = deps;
+  const { store, clock, signer, policy, faults } = deps;
+
+  /** A sandbox fault on the first attempt of a delivery: dropped (dead at once), or postponed once. */
+  async function applyFault(delivery: WebhookDeliveryRow, job: JobRow): Promise<'dropped' | null> {
+    if (!faults || delivery.attempts > 0 || job.last_error === POSTPONED) return null;
+    const fault = faults.take('webhook', {
+      locationId: delivery.location_id,
+      type: delivery.type,
+      appId: delivery.app_id,
+    });
+    if (!fault) return null;
+    if ('delayMs' in fault.effect) throw new PostponeJob(fault.effect.delayMs);
+    const error = `dropped by sandbox fault ${fault.id}`;
+    const attempt = { delivery_id: delivery.id, attempt: 1, url: null, status_code: null, duration_ms: 0 };
+    await recordWebhookAttempt(store.db, { ...attempt, error, attempted_at: clock.now() }, false);
+    await moveWebhookDelivery(store.db, delivery.id, ['pending'], 'dead', clock.now());
+    return 'dropped';
+  }
 
   async function attempt(url: string | null, body: string): Promise<Outcome> {
     if (!url) return { url, statusCode: null, error: 'the app has no webhook URL', durationMs: 0 };
@@ -54,10 +75,11 @@ export function deliverWebhookJob(deps: {
     kind: 'webhook.deliver',
     maxAttempts: WEBHOOK_MAX_RETRIES + 1,
     backoffMs: webhookBackoff,
-    async run(payload) {
+    async run(payload, job) {
       const delivery = await findWebhookDelivery(store.db, payload.deliveryId);
       // Gone with its app, or delivered already: a re-run never sends twice.
       if (delivery?.status !== 'pending') return;
+      if ((await applyFault(delivery, job)) === 'dropped') return;
       const app = await findApp(store.db, delivery.app_id);
       const outcome = await attempt(app?.webhook_url ?? null, delivery.body);
       await recordWebhookAttempt(

@@ -4,7 +4,7 @@ import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import type { Store } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
-import { claimDueJobs, finishJob, insertJob, type JobRow, retryJob } from '../store/repositories/jobs.js';
+import { claimDueJobs, finishJob, insertJob, type JobRow, postponeJob, retryJob } from '../store/repositories/jobs.js';
 
 export interface JobKind<Payload> {
   kind: string;
@@ -27,6 +27,16 @@ export function exponentialBackoff(baseMs: number, capMs: number) {
   return (attempt: number) =>
     Math.round(Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1)) * (0.5 + Math.random() / 2));
 }
+
+/** Thrown by a job to run it again later without spending an attempt (a sandbox fault delaying a webhook). */
+export class PostponeJob extends Error {
+  constructor(readonly delayMs: number) {
+    super(POSTPONED);
+  }
+}
+
+/** The last_error of a postponed job, so it is postponed once. */
+export const POSTPONED = 'postponed by a sandbox fault';
 
 const LEASE_MS = 60_000;
 const BATCH = 20;
@@ -132,6 +142,10 @@ export class JobRunner {
       await kind.run(payload, job);
       await finishJob(this.store.db, job.id, 'done', now());
     } catch (error) {
+      if (error instanceof PostponeJob) {
+        await postponeJob(this.store.db, job.id, now() + error.delayMs, now(), POSTPONED);
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
       if (job.attempts >= job.max_attempts) {
         // Dead-lettered even when recording the failure fails: a job left running would be re-run past its limit.

@@ -11,6 +11,7 @@ import { adminOAuthRoutes } from './admin/oauth.js';
 import { adminOutboxRoutes } from './admin/outbox.js';
 import { adminRateLimitRoutes } from './admin/rate-limits.js';
 import { sandboxClockRoutes } from './admin/sandbox/clock.js';
+import { sandboxFaultRoutes } from './admin/sandbox/faults.js';
 import { sandboxResetRoutes } from './admin/sandbox/reset.js';
 import { adminWebhookRoutes } from './admin/webhooks.js';
 import { contactRoutes } from './contacts.js';
@@ -67,5 +68,6 @@ export function allRoutes(services: Services): Route[] {
     ...adminRateLimitRoutes(services),
     ...sandboxResetRoutes(services),
     ...sandboxClockRoutes(services),
+    ...sandboxFaultRoutes(services),
   ];
 }

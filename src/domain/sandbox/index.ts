@@ -6,11 +6,13 @@ import type { Store } from '../../store/database.js';
 import type { Clock } from '../clock.js';
 import type { FileService } from '../files.js';
 import { ClockControl } from './clock-control.js';
+import type { FaultRegistry } from './faults.js';
 import { ResetService } from './reset.js';
 
 export interface SandboxServices {
   reset: ResetService;
   clock: ClockControl;
+  faults: FaultRegistry;
 }
 
 export interface SandboxDeps {
@@ -19,6 +21,7 @@ export interface SandboxDeps {
   jobs: JobRunner;
   blobs: BlobStore;
   files: FileService;
+  faults: FaultRegistry;
   afterResetAll: () => Promise<void>;
 }
 
@@ -27,5 +30,6 @@ export function sandboxServices(deps: SandboxDeps): SandboxServices {
   return {
     reset: new ResetService({ store, blobs, afterResetAll: deps.afterResetAll }),
     clock: new ClockControl({ clock, store, jobs }),
+    faults: deps.faults,
   };
 }

@@ -58,6 +58,22 @@ export async function retryJob(db: Executor, id: string, runAt: number, now: num
     .execute();
 }
 
+/** Runs the job again at `runAt` and gives back the attempt its claim took. */
+export async function postponeJob(db: Executor, id: string, runAt: number, now: number, note: string) {
+  await db
+    .updateTable('jobs')
+    .set((eb) => ({
+      status: 'pending',
+      run_at: runAt,
+      locked_until: null,
+      updated_at: now,
+      last_error: note,
+      attempts: eb('attempts', '-', 1),
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
 /** Cancels the pending jobs of a subject (a scheduled message); answers how many were cancelled. */
 export async function cancelPendingJobs(db: Executor, subjectId: string, now: number): Promise<number> {
   const result = await db

@@ -36,6 +36,8 @@ export interface Config {
   /** The inbound email SMTP listener (SMTP_LISTEN_PORT); null: off. */
   smtpListen: SmtpListenConfig | null;
   files: FilesConfig;
+  /** Where stored files' bytes live (BLOB_STORE_URL): a directory, or an S3 bucket shared by every server. */
+  blobStore: BlobStoreConfig;
   outbound: OutboundConfig;
   realtime: RealtimeConfig;
   liveChat: LiveChatConfig;
@@ -123,6 +125,24 @@ export interface FilesConfig {
   /** The largest remote recording proxied. */
   fetchMaxBytes: number;
 }
+
+/**
+ * The blob store. file:DIR keeps bytes on this server's disk; s3://bucket[/prefix] in an S3 bucket (or an
+ * S3-compatible server at AWS_ENDPOINT_URL_S3, addressed path-style), with the AWS SDK's variable names.
+ */
+export type BlobStoreConfig =
+  | { kind: 'disk'; root: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      /** Prepended to every object key: empty, or ending in '/'. */
+      prefix: string;
+      region: string;
+      /** An S3-compatible server (MinIO, Ceph, s3rver…); null: AWS itself. */
+      endpoint: string | null;
+      /** Explicit keys; null: the SDK's default chain (instance or task role, shared profile). */
+      credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
+    };
 
 /** An SMTP server to send through, from SMTP_URL (smtp://user:pass@host:port, smtps://… for implicit TLS). */
 export interface SmtpConfig {
@@ -245,6 +265,39 @@ function parseFiles(env: Env): FilesConfig {
 }
 
 const HOUR = 3600 * 1000;
+
+function parseBlobStore(env: Env, dataDir: string): BlobStoreConfig {
+  const raw = env.BLOB_STORE_URL;
+  if (raw === undefined || raw === '') return { kind: 'disk', root: path.join(dataDir, 'files') };
+  if (raw.startsWith('file:')) {
+    const dir = raw.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
+    if (dir === '') throw new ConfigError('BLOB_STORE_URL', 'names no directory (use file:./data/files)');
+    return { kind: 'disk', root: path.resolve(dir) };
+  }
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(raw);
+  if (!match) {
+    throw new ConfigError('BLOB_STORE_URL', `must be file:DIR or s3://bucket[/prefix], got "${raw}"`);
+  }
+  const prefix = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
+  const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || null;
+  if (endpoint !== null && !/^https?:\/\/[^/]+/.test(endpoint)) {
+    throw new ConfigError('AWS_ENDPOINT_URL_S3', `must be an http:// or https:// URL, got "${endpoint}"`);
+  }
+  const accessKeyId = env.AWS_ACCESS_KEY_ID || '';
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY || '';
+  if ((accessKeyId === '') !== (secretAccessKey === '')) {
+    throw new ConfigError(accessKeyId ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID', 'must be set with its pair');
+  }
+  const sessionToken = env.AWS_SESSION_TOKEN || undefined;
+  return {
+    kind: 's3',
+    bucket: match[1] as string,
+    prefix: prefix === '' ? '' : `${prefix}/`,
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+    endpoint,
+    credentials: accessKeyId ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } : null,
+  };
+}
 
 function parseRealtime(env: Env): RealtimeConfig {
   return {
@@ -437,6 +490,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     workerPollMs: integer(env, 'WORKER_POLL_MS', 500, 10, 60_000),
     emailDomain: parseEmailDomain(env.EMAIL_DOMAIN, publicUrl),
     files: parseFiles(env),
+    blobStore: parseBlobStore(env, dataDir),
     outbound: parseOutbound(env),
     realtime: parseRealtime(env),
     liveChat: parseLiveChat(env),

@@ -85,4 +85,30 @@ export class DiskBlobStore implements BlobStore {
   async remove(key: string): Promise<void> {
     await fsp.rm(this.pathOf(key), { force: true });
   }
+
+  async sweepStaging(before: number): Promise<number> {
+    let names: string[];
+    try {
+      names = await fsp.readdir(this.tmp);
+    } catch (error) {
+      if (isMissing(error)) return 0;
+      throw error;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(this.tmp, name);
+      const stat = await fsp.stat(file).catch(() => null);
+      if (stat && stat.mtimeMs < before) {
+        await fsp.rm(file, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  async check(): Promise<void> {
+    await fsp.mkdir(this.tmp, { recursive: true });
+    await fsp.access(this.tmp, fs.constants.W_OK);
+    await fsp.mkdir(this.blobs, { recursive: true });
+  }
 }

@@ -1,5 +1,6 @@
-// The blob-store port: where the bytes of stored files live (the local disk by default). Bytes stream in and out,
-// never held whole in memory, and nothing becomes visible under a key until it is completely written.
+// The blob-store port: where the bytes of stored files live (the local disk by default, or an S3 bucket that every
+// server shares). Bytes stream in and out, never held whole in memory, and nothing becomes visible under a key until
+// it is completely written.
 import type { Readable, Transform } from 'node:stream';
 
 /** A byte range, both ends inclusive, as HTTP ranges are. */
@@ -23,7 +24,12 @@ export interface BlobStore {
   size(key: string): Promise<number | null>;
   /** Streams the blob (or a range of it); null when there is none under the key. */
   open(key: string, range?: ByteRange): Promise<Readable | null>;
+  /** Removes the blob under the key, if there is one. */
   remove(key: string): Promise<void>;
+  /** Removes staged bytes older than `before` (epoch ms) that were never committed nor discarded (a crash). */
+  sweepStaging(before: number): Promise<number>;
+  /** Throws unless the store can be read and written now (readiness). */
+  check(): Promise<void>;
 }
 
 /** Blob keys are generated ids: letters, digits, `-` and `_`, so no key can name a path outside the store. */

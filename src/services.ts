@@ -36,6 +36,7 @@ import { TranscriptionService } from './domain/transcriptions.js';
 import { UploadService } from './domain/uploads.js';
 import { EventLog } from './events/event-log.js';
 import { createBlobStore } from './files/index.js';
+import { collectBlobJob } from './jobs/collect-blob.js';
 import { deliverMessageJob } from './jobs/deliver-message.js';
 import { deliverWebhookJob } from './jobs/deliver-webhook.js';
 import { JobRunner } from './jobs/runner.js';
@@ -102,6 +103,7 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
   jobs.register(deliverJob);
   const deliverWebhook = deliverWebhookJob({ store, clock, signer, policy: outbound, faults });
   jobs.register(deliverWebhook);
+  jobs.register(collectBlobJob({ store, blobs }));
   events.addSink(new WebhookFanOut({ jobs, deliverJob: deliverWebhook, clock }));
   const limits = { maxFileBytes: config.files.maxFileBytes, maxFiles: config.files.maxFilesPerRequest };
   const recordings = new RecordingService({ store, files, maxRemoteBytes: config.files.fetchMaxBytes });

@@ -1,4 +1,5 @@
 // Conversation use cases: one conversation per contact per location, kept searchable and in step with its contact.
+
 import { emitConversationPatch } from '../events/conversation-changes.js';
 import { conversationSnapshot, type EventLog } from '../events/event-log.js';
 import type { Store } from '../store/database.js';
@@ -22,6 +23,7 @@ import {
 import type { Clock } from './clock.js';
 import { buildSearch, type SearchParams } from './conversation-search.js';
 import { DomainError, notFound } from './errors.js';
+import { releaseConversationFiles } from './file-release.js';
 import { newConversationRow, requireContact } from './messages/conversation-access.js';
 
 export interface ConversationUpdate {
@@ -114,7 +116,9 @@ export class ConversationService {
   async delete(locationId: string, id: string): Promise<void> {
     await this.events.transaction(async (trx, emit) => {
       const row = await findConversation(trx, locationId, id);
-      if (!row || !(await deleteConversation(trx, locationId, id))) throw notFound('Conversation');
+      if (!row) throw notFound('Conversation');
+      await releaseConversationFiles(trx, locationId, id, this.clock.now());
+      if (!(await deleteConversation(trx, locationId, id))) throw notFound('Conversation');
       emit({ type: 'conversation.deleted', locationId, conversation: conversationSnapshot(row) });
     });
   }

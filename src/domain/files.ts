@@ -8,6 +8,7 @@ import { ContentInspector, FileTooLargeError, type Inspection } from '../files/i
 import type { BlobStore, StagedBlob } from '../files/port.js';
 import { parseRange } from '../files/range.js';
 import { type FetchPolicy, fetchRemote, RemoteFetchError } from '../files/remote.js';
+import { enqueueBlobCollection } from '../jobs/collect-blob.js';
 import type { Store } from '../store/database.js';
 import { type FileRow, findFile, insertFiles } from '../store/repositories/files.js';
 import { getSetting, putSettingIfAbsent } from '../store/repositories/tokens.js';
@@ -24,6 +25,8 @@ const SIGNING_SECRET_SETTING = 'file_signing_secret';
 const MAX_NAME_LENGTH = 200;
 /** Under the router's longest path parameter (200). */
 const MAX_URL_SEGMENT = 180;
+/** Longer than any transaction that makes files takes: a blob still without its file by then is an orphan. */
+export const ORPHAN_GRACE_MS = 60 * 60 * 1000;
 
 /** Bytes taken in and inspected, not yet a file: committed by persist, or discarded. */
 export interface Candidate {
@@ -77,6 +80,7 @@ export function notAllowedType(name: string): DomainError {
 
 export class FileService {
   private signingSecret: Promise<string> | null = null;
+  private lastStagingSweep = 0;
 
   constructor(private readonly deps: FileServiceDeps) {}
 
@@ -111,6 +115,7 @@ export class FileService {
    * content that is none of the allowed types is refused (415). Either way nothing stays behind.
    */
   async stage(source: Readable, name: string, limit: number): Promise<Candidate> {
+    this.sweepStaging();
     const { staged, inspection } = await stageInspected(this.deps.blobs, source, name, limit);
     if (!inspection.type) {
       await staged.discard();
@@ -170,6 +175,10 @@ export class FileService {
       };
     });
     const committed: string[] = [];
+    // Queued first, on its own: should the transaction fail in a way that leaves a blob behind (the server dies
+    // before it can clean up), the blob is collected once the transaction is surely over.
+    const blobs = rows.map((row) => ({ locationId, key: row.storage_key }));
+    await enqueueBlobCollection(this.deps.store.db, blobs, now + ORPHAN_GRACE_MS, now);
     try {
       await this.deps.store.db.transaction().execute(async (db) => {
         await insertFiles(db, rows);
@@ -185,6 +194,19 @@ export class FileService {
       throw error;
     }
     return rows;
+  }
+
+  /**
+   * Removes staged bytes a crash left (older than the grace), at most once per grace period and off the request's
+   * path: the work follows the traffic that causes it.
+   */
+  private sweepStaging(): void {
+    const now = this.deps.clock.now();
+    if (now - this.lastStagingSweep < ORPHAN_GRACE_MS) return;
+    this.lastStagingSweep = now;
+    this.deps.blobs.sweepStaging(Date.now() - ORPHAN_GRACE_MS).catch(() => {
+      this.lastStagingSweep = 0;
+    });
   }
 
   /** A stored file's bytes for an HTTP answer, honouring a Range header. */

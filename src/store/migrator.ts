@@ -12,6 +12,7 @@ import * as m0008 from './migrations/0008_live_chat.js';
 import * as m0009 from './migrations/0009_oauth.js';
 import * as m0010 from './migrations/0010_counts.js';
 import * as m0012 from './migrations/0012_sandbox.js';
+import * as m0014 from './migrations/0014_blob_collection.js';
 import * as m0017 from './migrations/0017_message_order.js';
 import * as m0018 from './migrations/0018_message_search.js';
 import type { Database } from './schema.js';
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0009_oauth': m0009,
   '0010_counts': m0010,
   '0012_sandbox': m0012,
+  '0014_blob_collection': m0014,
   '0017_message_order': m0017,
   '0018_message_search': m0018,
 };

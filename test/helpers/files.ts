@@ -98,34 +98,41 @@ export interface DirectUpload {
   channel?: string;
 }
 
+/** POST …/upload/initiate for a file of the conversation. */
+export function initiateUpload(location: TestLocation, upload: Omit<DirectUpload, 'bytes'> & { fileSize?: number }) {
+  return location.api.post('conversations:initiate-file-upload', '/conversations/messages/upload/initiate', {
+    locationId: location.locationId,
+    conversationId: upload.conversationId,
+    filename: upload.filename,
+    contentType: upload.contentType,
+    ...(upload.fileSize !== undefined ? { fileSize: upload.fileSize } : {}),
+    channel: upload.channel ?? 'SMS',
+  });
+}
+
+/** POST …/upload/complete for an initiated upload (the body initiate answered). */
+export function completeUpload(
+  location: TestLocation,
+  initiated: { uploadId: string; filePath: string },
+  conversationId: string,
+  filename: string,
+) {
+  return location.api.post('conversations:complete-file-upload', '/conversations/messages/upload/complete', {
+    uploadId: initiated.uploadId,
+    filePath: initiated.filePath,
+    locationId: location.locationId,
+    conversationId,
+    filename,
+  });
+}
+
 /** initiate → PUT → complete; answers the stored file's URL and the completion body. */
 export async function directUpload(location: TestLocation, upload: DirectUpload) {
-  const initiated = await location.api.post(
-    'conversations:initiate-file-upload',
-    '/conversations/messages/upload/initiate',
-    {
-      locationId: location.locationId,
-      conversationId: upload.conversationId,
-      filename: upload.filename,
-      contentType: upload.contentType,
-      fileSize: upload.bytes.length,
-      channel: upload.channel ?? 'SMS',
-    },
-  );
+  const initiated = await initiateUpload(location, { ...upload, fileSize: upload.bytes.length });
   if (initiated.status !== 200) throw new Error(`initiate: ${initiated.status} ${JSON.stringify(initiated.body)}`);
   const put = await putSigned(initiated.body.uploadUrl, upload.bytes, upload.contentType);
   if (put.status !== 200) throw new Error(`PUT: ${put.status} ${JSON.stringify(put.body)}`);
-  const completed = await location.api.post(
-    'conversations:complete-file-upload',
-    '/conversations/messages/upload/complete',
-    {
-      uploadId: initiated.body.uploadId,
-      filePath: initiated.body.filePath,
-      locationId: location.locationId,
-      conversationId: upload.conversationId,
-      filename: upload.filename,
-    },
-  );
+  const completed = await completeUpload(location, initiated.body, upload.conversationId, upload.filename);
   if (completed.status !== 200) throw new Error(`complete: ${completed.status} ${JSON.stringify(completed.body)}`);
   return { url: completed.body.uploadedFiles[upload.filename] as string, completed: completed.body };
 }

@@ -22,6 +22,7 @@ import {
   upsertRecipients,
 } from '../email-status.js';
 import { DomainError, notFound } from '../errors.js';
+import { releaseMessageFiles } from '../file-release.js';
 import { requireProviderOwner } from '../providers.js';
 import { textOf } from './summary.js';
 
@@ -176,6 +177,7 @@ export class EmailService {
       }
       await deleteEmail(db, email.id);
       await syncThreadMessage(db, email.message_id, now);
+      await releaseMessageFiles(db, [email], now);
       return { status: 200, message: 'Scheduled email message cancelled successfully' };
     });
   }

@@ -9,6 +9,7 @@ import { cancelPendingJobs, wasDeliveryCancelled } from '../../store/repositorie
 import { deleteMessage, findMessage, type MessageRow, updateMessage } from '../../store/repositories/messages.js';
 import type { Clock } from '../clock.js';
 import { DomainError } from '../errors.js';
+import { releaseMessageFiles } from '../file-release.js';
 
 export interface CancelScheduledResult {
   status: 200;
@@ -60,6 +61,7 @@ async function cancelScheduledSingle(db: Executor, message: MessageRow, now: num
   if (message.status !== 'scheduled') throw alreadySent();
   if ((await cancelPendingJobs(db, message.id, now)) === 0) throw beingSent();
   await deleteMessage(db, message.id);
+  await releaseMessageFiles(db, [message], now);
 }
 
 /**
@@ -74,8 +76,10 @@ async function cancelScheduledEmails(db: Executor, message: MessageRow, emails: 
   }
   if (scheduled.length === emails.length) {
     await deleteMessage(db, message.id);
+    await releaseMessageFiles(db, [message, ...emails], now);
     return;
   }
   for (const email of scheduled) await deleteEmail(db, email.id);
   await updateMessage(db, message.id, { date_updated: now });
+  await releaseMessageFiles(db, scheduled, now);
 }

@@ -87,3 +87,65 @@ export async function upsertTranscription(db: Executor, row: TranscriptionRow): 
     )
     .execute();
 }
+
+/** Whether a stored file's bytes, or a direct upload still in flight, are kept under the blob key. */
+export async function blobInUse(db: Executor, key: string): Promise<boolean> {
+  const file = await db.selectFrom('files').select('id').where('storage_key', '=', key).executeTakeFirst();
+  if (file) return true;
+  const upload = await db
+    .selectFrom('file_uploads')
+    .select('id')
+    .where('id', '=', key)
+    .where('status', 'in', ['pending', 'uploaded'])
+    .executeTakeFirst();
+  return upload !== undefined;
+}
+
+/** The files of a location among `ids`. */
+export async function filesByIds(db: Executor, locationId: string, ids: string[]): Promise<FileRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('files').selectAll().where('location_id', '=', locationId).where('id', 'in', ids).execute();
+}
+
+/** The files uploaded to a conversation. */
+export async function filesOfConversation(db: Executor, locationId: string, conversationId: string) {
+  return db
+    .selectFrom('files')
+    .selectAll()
+    .where('location_id', '=', locationId)
+    .where('conversation_id', '=', conversationId)
+    .execute();
+}
+
+/** Whether a message or email of the conversation, other than those of `exceptIds`, names the file in its attachments. */
+export async function fileAttachedIn(db: Executor, conversationId: string, fileId: string, exceptIds: string[]) {
+  for (const table of ['messages', 'emails'] as const) {
+    let query = db
+      .selectFrom(table)
+      .select('id')
+      .where('conversation_id', '=', conversationId)
+      .where('attachments', 'like', `%/files/${fileId}%`);
+    if (exceptIds.length > 0) query = query.where('id', 'not in', exceptIds);
+    if (await query.limit(1).executeTakeFirst()) return true;
+  }
+  return false;
+}
+
+export async function deleteFiles(db: Executor, ids: string[]): Promise<void> {
+  if (ids.length > 0) await db.deleteFrom('files').where('id', 'in', ids).execute();
+}
+
+/** The attachment lists of a conversation's messages and emails that name stored files. */
+export async function attachmentsOfConversation(db: Executor, conversationId: string): Promise<string[]> {
+  const lists: string[] = [];
+  for (const table of ['messages', 'emails'] as const) {
+    const rows = await db
+      .selectFrom(table)
+      .select('attachments')
+      .where('conversation_id', '=', conversationId)
+      .where('attachments', 'like', '%/files/%')
+      .execute();
+    lists.push(...rows.map((row) => row.attachments));
+  }
+  return lists;
+}

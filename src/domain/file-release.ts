@@ -1,0 +1,81 @@
+// Stored files go with what carried them: a deleted message takes the files its attachments name (unless another
+// message of the conversation still names them), a deleted conversation the files uploaded to it and those its
+// messages carried. Rows go in the deleting transaction; their bytes by a collection job queued in it.
+import { enqueueBlobCollection } from '../jobs/collect-blob.js';
+import type { Executor } from '../store/executor.js';
+import {
+  attachmentsOfConversation,
+  deleteFiles,
+  type FileRow,
+  fileAttachedIn,
+  filesByIds,
+  filesOfConversation,
+} from '../store/repositories/files.js';
+
+const FILE_URL = /\/files\/([0-9A-Za-z]{32})(?=[/?#]|$)/;
+
+interface CarryingMessage {
+  id: string;
+  location_id: string;
+  conversation_id: string;
+  attachments: string;
+}
+
+/** The ids of this server's stored files among a message's attachment URLs. */
+export function attachedFileIds(attachments: string): string[] {
+  let urls: unknown;
+  try {
+    urls = JSON.parse(attachments);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(urls)) return [];
+  const ids = urls.map((url) => (typeof url === 'string' ? FILE_URL.exec(url)?.[1] : undefined));
+  return [...new Set(ids.filter((id): id is string => id !== undefined))];
+}
+
+async function release(db: Executor, files: FileRow[], now: number): Promise<void> {
+  await deleteFiles(
+    db,
+    files.map((file) => file.id),
+  );
+  const blobs = files.map((file) => ({ locationId: file.location_id, key: file.storage_key }));
+  await enqueueBlobCollection(db, blobs, now, now);
+}
+
+/** Call in the transaction that deletes the messages, before or after their rows go. */
+export async function releaseMessageFiles(db: Executor, messages: CarryingMessage[], now: number): Promise<void> {
+  const going = messages.map((message) => message.id);
+  const released = new Map<string, FileRow>();
+  for (const message of messages) {
+    for (const file of await filesByIds(db, message.location_id, attachedFileIds(message.attachments))) {
+      if (released.has(file.id)) continue;
+      const conversations = new Set([message.conversation_id, file.conversation_id ?? message.conversation_id]);
+      let kept = false;
+      for (const conversationId of conversations) kept ||= await fileAttachedIn(db, conversationId, file.id, going);
+      if (!kept) released.set(file.id, file);
+    }
+  }
+  await release(db, [...released.values()], now);
+}
+
+/** Call in the transaction that deletes the conversation, before its messages go. */
+export async function releaseConversationFiles(
+  db: Executor,
+  locationId: string,
+  conversationId: string,
+  now: number,
+): Promise<void> {
+  const carried = await attachmentsOfConversation(db, conversationId);
+  const ids = new Set(carried.flatMap((attachments) => attachedFileIds(attachments)));
+  const released = new Map<string, FileRow>();
+  for (const file of await filesOfConversation(db, locationId, conversationId)) released.set(file.id, file);
+  for (const file of await filesByIds(db, locationId, [...ids])) {
+    if (released.has(file.id)) continue;
+    // A file of another conversation stays while a message there still names it.
+    const home = file.conversation_id;
+    if (home && home !== conversationId && (await fileAttachedIn(db, home, file.id, []))) continue;
+    released.set(file.id, file);
+  }
+  await release(db, [...released.values()], now);
+}

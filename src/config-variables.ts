@@ -66,6 +66,19 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
     ],
   },
   {
+    title: 'Blob store (docs/operations.md)',
+    variables: [
+      v('BLOB_STORE_URL', 'file:DATA_DIR/files', 'where file bytes live: file:./dir, or s3://bucket[/prefix]'),
+      v('AWS_REGION', 'us-east-1', 'region of the S3 bucket (AWS_DEFAULT_REGION is read too)'),
+      v('AWS_DEFAULT_REGION', '', 'read when AWS_REGION is unset'),
+      v('AWS_ACCESS_KEY_ID', "the SDK's default chain", 'S3 access key (with AWS_SECRET_ACCESS_KEY)'),
+      v('AWS_SECRET_ACCESS_KEY', '', 'S3 secret key'),
+      v('AWS_SESSION_TOKEN', '', 'S3 session token of temporary credentials'),
+      v('AWS_ENDPOINT_URL_S3', 'AWS', 'an S3-compatible server (MinIO, Ceph…), addressed path-style'),
+      v('AWS_ENDPOINT_URL', '', 'read when AWS_ENDPOINT_URL_S3 is unset'),
+    ],
+  },
+  {
     title: 'Webhooks and providers',
     variables: [
       v('OUTBOUND_ALLOWED_HOSTS', '', 'private or loopback hosts that webhooks and providers may still be posted to'),

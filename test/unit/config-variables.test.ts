@@ -23,6 +23,7 @@ describe('configuration variables', () => {
     const read = new Set([
       ...readsOf({}),
       ...readsOf({ DATABASE_URL: 'postgres://localhost/x', SMTP_LISTEN_PORT: '2525' }),
+      ...readsOf({ BLOB_STORE_URL: 's3://bucket/prefix' }),
     ]);
     const declared = CONFIG_VARIABLES.map((variable) => variable.name);
     expect([...read].sort()).toEqual([...declared].sort());

@@ -20,6 +20,7 @@ import { InboundEmailService } from './domain/messages/inbound-email.js';
 import { MessageReadService } from './domain/messages/read.js';
 import { ReviewService } from './domain/messages/review-reply.js';
 import { ScheduleService } from './domain/messages/schedule.js';
+import { MessageSearchService } from './domain/messages/search.js';
 import { MessageService } from './domain/messages/service.js';
 import { MessageStatusService } from './domain/messages/status.js';
 import { OAuthAccessTokens } from './domain/oauth/access-tokens.js';
@@ -59,6 +60,7 @@ export interface Services extends LiveChatServices {
   outbox: DevOutboxService;
   emails: EmailService;
   messageReads: MessageReadService;
+  messageSearch: MessageSearchService;
   config: Config;
   clock: Clock;
   auth: AuthService;
@@ -130,6 +132,7 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
     outbox: new DevOutboxService(store),
     emails: new EmailService({ store, events, clock, deliverKind: deliverJob.kind }),
     messageReads: new MessageReadService(store),
+    messageSearch: new MessageSearchService(store),
     config,
     clock,
     auth,

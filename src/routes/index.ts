@@ -27,6 +27,7 @@ import { messageReadRoutes } from './messages/read.js';
 import { recordingRoutes } from './messages/recordings.js';
 import { reviewReplyRoutes } from './messages/review-reply.js';
 import { scheduleRoutes } from './messages/schedule.js';
+import { messageSearchRoutes } from './messages/search.js';
 import { sendRoutes } from './messages/send.js';
 import { messageStatusRoutes } from './messages/status.js';
 import { uploadRoutes } from './messages/uploads.js';
@@ -44,6 +45,7 @@ export function allRoutes(services: Services): Route[] {
     ...reviewReplyRoutes(services),
     ...scheduleRoutes(services),
     ...emailRoutes(services),
+    ...messageSearchRoutes(services),
     ...messageReadRoutes(services),
     ...uploadRoutes(services),
     ...recordingRoutes(services),

@@ -313,6 +313,14 @@ export const LOCATION_ROUTES: LocationRoute[] = [
   },
   {
     method: 'GET',
+    url: '/conversations/messages/search',
+    operation: 'extensions:search-messages',
+    scope: 'conversations/message.readonly',
+    namesLocation: true,
+    build: async (location) => ({ query: { locationId: location.locationId, q: 'hello' } }),
+  },
+  {
+    method: 'GET',
     url: '/conversations/messages/:id',
     operation: 'conversations:get-message',
     scope: 'conversations/message.readonly',

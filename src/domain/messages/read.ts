@@ -84,7 +84,7 @@ function isoInstant(name: string, value: string | undefined): number | undefined
   return at;
 }
 
-async function withEmailIds(db: Executor, rows: MessageRow[]): Promise<MessageList> {
+export async function withEmailIds(db: Executor, rows: MessageRow[]): Promise<MessageList> {
   const threads = rows.filter((row) => isEmailCode(row.type)).map((row) => row.id);
   return { rows, emailIds: await emailIdsByMessage(db, threads) };
 }

@@ -16,6 +16,17 @@ export interface HistoryPosition {
   seq: number;
 }
 
+/**
+ * Strictly older than `position` in history order: a range on the date refined by the tiebreak, so an index on
+ * (…, date_added, seq) seeks straight to it.
+ */
+export function olderThan(eb: ExpressionBuilder<Database, 'messages'>, position: HistoryPosition): Expression<SqlBool> {
+  return eb.and([
+    eb('date_added', '<=', position.at),
+    eb.or([eb('date_added', '<', position.at), eb('seq', '<', position.seq)]),
+  ]);
+}
+
 // SQLite's clustered table has no rowid to number new rows (migration 0017): the insert takes the next seq off the
 // unique seq index. Inserts are serialised by SQLite's single writer, so two never take the same number.
 const NEXT_SEQ = sql<number>`(SELECT coalesce(max(seq), 0) + 1 FROM messages)`;
@@ -80,8 +91,7 @@ export async function deleteMessage(db: Executor, id: string): Promise<void> {
 /**
  * A conversation's history newest first by (date, seq), strictly older than `before`; one extra row tells whether
  * another page exists. Scheduled messages have not happened yet: they join the history when sent, at their send
- * time, so no listed message ever changes place and a keyset page never skips or repeats one. The bound is a range
- * on the date refined by the tiebreak, so the clustered key seeks straight to it.
+ * time, so no listed message ever changes place and a keyset page never skips or repeats one.
  */
 export async function conversationMessages(
   db: Executor,
@@ -94,11 +104,7 @@ export async function conversationMessages(
     .selectAll()
     .where('conversation_id', '=', conversationId)
     .where('status', '!=', 'scheduled');
-  if (before) {
-    query = query
-      .where('date_added', '<=', before.at)
-      .where((eb) => eb.or([eb('date_added', '<', before.at), eb('seq', '<', before.seq)]));
-  }
+  if (before) query = query.where((eb) => olderThan(eb, before));
   if (options.types && options.types.length > 0) query = query.where('type', 'in', options.types);
   const rows = await query
     .orderBy('date_added', 'desc')

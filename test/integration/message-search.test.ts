@@ -1,0 +1,168 @@
+// Full-text message search: every message (not only the last) is found, English and Spanish alike with accents
+// folded, words as prefixes, newest first with highlights, filters, keyset paging with exact totals, the index kept
+// as messages change, and bad queries refused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClock } from '../helpers/clock.js';
+import { ENGINES } from '../helpers/engines.js';
+import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+import { inbound, send, uniquePhone } from '../helpers/messages.js';
+
+const MINUTE = 60_000;
+
+interface Found {
+  id: string;
+  body: string;
+  conversationId: string;
+  highlight: string;
+  dateAdded: string;
+}
+
+describe.each(ENGINES)('message search on %s', (engine) => {
+  const clock = new TestClock();
+  let harness: Harness;
+  let location: TestLocation;
+  let conversationId: string;
+  let contactId: string;
+  const ids: Record<string, string> = {};
+
+  async function search(query: Record<string, string | number>, at = location) {
+    const response = await at.api.get('extensions:search-messages', '/conversations/messages/search', {
+      query: { locationId: at.locationId, ...query },
+    });
+    return response as { status: number; body: { messages: Found[]; nextCursor: string | null; total: number } };
+  }
+
+  async function found(query: Record<string, string | number>) {
+    const response = await search(query);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return response.body.messages.map((m) => m.body);
+  }
+
+  async function received(message: string, to = conversationId) {
+    clock.advance(MINUTE);
+    const response = await inbound(location, { type: 'SMS', conversationId: to, message });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return response.body.messageId as string;
+  }
+
+  beforeAll(async () => {
+    harness = await startHarness(engine, { clock, env: { WORKER_ENABLED: 'false' } });
+    location = await createLocation(harness);
+    const contact = await createContact(location, { phone: uniquePhone() });
+    contactId = contact.id;
+    const opened = await send(location, { type: 'SMS', contactId, message: 'Hi Ana, this is Bright Dental.' });
+    conversationId = opened.body.conversationId;
+    ids.address = await received('My new address is 12 Elm Street, apartment 4');
+    ids.spanish = await received('Mi dirección nueva es Calle Olmo 12. ¿Llegó la factura?');
+    ids.later = await received('Thanks! See you on Tuesday.');
+    ids.addresses = await received('Both addresses work for deliveries');
+  });
+  afterAll(() => harness?.close());
+
+  it('finds a message that is not the last one, with its highlight', async () => {
+    const response = await search({ q: 'elm street' });
+    expect(response.status).toBe(200);
+    expect(response.body.total).toBe(1);
+    expect(response.body.nextCursor).toBeNull();
+    const [message] = response.body.messages;
+    expect(message).toMatchObject({ id: ids.address, conversationId, messageType: 'TYPE_SMS', direction: 'inbound' });
+    expect(message?.highlight).toBe('My new address is 12 <mark>Elm</mark> <mark>Street</mark>, apartment 4');
+  });
+
+  it('folds case and accents both ways, and matches words as prefixes', async () => {
+    expect(await found({ q: 'DIRECCION' })).toEqual([expect.stringContaining('Mi dirección')]);
+    expect(await found({ q: 'llego factura' })).toEqual([expect.stringContaining('Mi dirección')]);
+    expect(await found({ q: 'Dirección' })).toHaveLength(1);
+    expect((await search({ q: 'direccion' })).body.messages[0]?.highlight).toContain('<mark>dirección</mark>');
+    // "address" is the start of "addresses": newest first.
+    expect(await found({ q: 'address' })).toEqual([
+      'Both addresses work for deliveries',
+      'My new address is 12 Elm Street, apartment 4',
+    ]);
+    expect(await found({ q: 'address apartment' })).toEqual(['My new address is 12 Elm Street, apartment 4']);
+    expect(await found({ q: 'zebra' })).toEqual([]);
+  });
+
+  it('escapes the text around the marks', async () => {
+    await received('Use <b>code</b> SAVE & smile');
+    expect((await search({ q: 'save' })).body.messages[0]?.highlight).toBe(
+      'Use &lt;b&gt;code&lt;/b&gt; <mark>SAVE</mark> &amp; smile',
+    );
+  });
+
+  it('narrows by conversation, contact and channel, and keeps other locations out', async () => {
+    const other = await createContact(location, { phone: uniquePhone() });
+    const second = await send(location, { type: 'SMS', contactId: other.id, message: 'A different address entirely' });
+    expect((await search({ q: 'address' })).body.total).toBe(3);
+    expect((await search({ q: 'address', conversationId })).body.total).toBe(2);
+    expect((await search({ q: 'address', contactId: other.id })).body.messages.map((m) => m.id)).toEqual([
+      second.body.messageId,
+    ]);
+    expect((await search({ q: 'address', channel: 'Email' })).body.total).toBe(0);
+    expect((await search({ q: 'address', channel: 'SMS' })).body.total).toBe(3);
+    const stranger = await createLocation(harness);
+    expect((await search({ q: 'address' }, stranger)).body.total).toBe(0);
+  });
+
+  it('pages newest first with a cursor, the total the same on every page', async () => {
+    const pageConversation = (await send(location, { type: 'SMS', contactId, message: 'page 0 parcel' })).body
+      .conversationId as string;
+    for (let i = 1; i < 7; i += 1) await received(`page ${i} parcel`, pageConversation);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 10; pages += 1) {
+      const page = await search({ q: 'parcel', limit: 3, ...(cursor ? { cursor } : {}) });
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      expect(page.body.total).toBe(7);
+      seen.push(...page.body.messages.map((m) => m.body));
+      if (!page.body.nextCursor) break;
+      cursor = page.body.nextCursor;
+    }
+    expect(seen).toEqual([6, 5, 4, 3, 2, 1, 0].map((i) => `page ${i} parcel`));
+    // A cursor is only good for the query it was issued for.
+    const first = await search({ q: 'parcel', limit: 3 });
+    const misused = await search({ q: 'address', cursor: first.body.nextCursor ?? '' });
+    expect(misused.status).toBe(422);
+  });
+
+  it('keeps the index in step: a scheduled message is found once sent, an edited thread by its new text', async () => {
+    const scheduled = await send(location, {
+      type: 'SMS',
+      contactId,
+      message: 'Reminder: your appointment tomorrow',
+      scheduledTimestamp: Math.floor((clock.now() + 60 * MINUTE) / 1000),
+    });
+    expect(scheduled.status).toBe(200);
+    expect((await search({ q: 'reminder' })).body.total).toBe(0);
+    clock.advance(61 * MINUTE);
+    await harness.server.services.jobs.runDue();
+    expect((await search({ q: 'reminder' })).body.messages.map((m) => m.id)).toEqual([scheduled.body.messageId]);
+
+    const emailContact = await createContact(location, { email: `search-${Date.now()}@example.com` });
+    const first = await send(location, {
+      type: 'Email',
+      contactId: emailContact.id,
+      html: '<p>Your invoice is attached</p>',
+      subject: 'Invoice',
+    });
+    expect((await search({ q: 'invoice attached' })).body.total).toBe(1);
+    const reply = await inbound(location, {
+      type: 'Email',
+      contactId: emailContact.id,
+      html: '<p>Gracias, recibido</p>',
+      emailMessageId: first.body.emailMessageId,
+    });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    expect((await search({ q: 'recibido' })).body.messages.map((m) => m.id)).toEqual([first.body.messageId]);
+  });
+
+  it('refuses a query without words, too many words, and a forged cursor', async () => {
+    for (const q of ['', '!!! ...']) expect((await search({ q })).status).toBe(422);
+    const many = Array.from({ length: 17 }, (_, i) => `w${i}`).join(' ');
+    expect((await search({ q: many })).status).toBe(422);
+    expect((await search({ q: 'address', cursor: 'abc.def' })).status).toBe(422);
+    expect((await search({ q: 'address', limit: 0 })).status).toBe(422);
+    expect((await search({ q: 'address', channel: 'Fax' })).status).toBe(422);
+  });
+});

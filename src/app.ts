@@ -6,6 +6,7 @@ import { type Clock, systemClock, VirtualClock } from './domain/clock.js';
 import { registerDurableAcks } from './http/durable-acks.js';
 import { errorBody, handleError, handleFrameworkError } from './http/errors.js';
 import { registerApiFaults } from './http/faults.js';
+import { registerJsonBodies } from './http/json-body.js';
 import { serializeRequest } from './http/logging.js';
 import { registerPipeline } from './http/pipeline.js';
 import { registerRateLimits } from './http/rate-limit.js';
@@ -27,19 +28,6 @@ export interface App {
   services: Services;
 }
 
-/**
- * The official SDK sends `Content-Type: application/json` on every request, DELETEs without a body
- * included: an empty JSON body is no body, not a parse error.
- */
-function acceptEmptyJsonBodies(server: FastifyInstance) {
-  const parse = server.getDefaultJsonParser('error', 'error');
-  server.removeContentTypeParser('application/json');
-  server.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
-    parse(request, body as string, done);
-  });
-}
-
 /** The clock the configuration asks for: the system's, or a virtual one that moves only when told (CLOCK=virtual). */
 function configuredClock(config: Config): Clock {
   if (config.sandbox.clock === 'real') return systemClock;
@@ -52,9 +40,15 @@ export function createApp({ config, store, clock = configuredClock(config) }: Ap
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, serializers: { req: serializeRequest } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors: handleFrameworkError,
+    // Idle, slow and numerous connections are bounded (docs/security.md); Node checks the request deadlines this often.
+    connectionTimeout: config.http.idleTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    http: { headersTimeout: config.http.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
   });
+  server.server.maxConnections = config.http.maxConnections;
   server.setValidatorCompiler(validatorCompiler);
-  acceptEmptyJsonBodies(server);
+  registerJsonBodies(server, config.http.maxJsonDepth);
 
   registerPipeline(server, services.auth);
   registerDurableAcks(server, store);

@@ -43,6 +43,7 @@ export interface Config {
   liveChat: LiveChatConfig;
   rateLimit: RateLimitConfig;
   sandbox: SandboxConfig;
+  http: HttpLimitsConfig;
 }
 
 /** The sandbox controls of docs/sandbox.md: the clock, the journal of API calls, and fixtures loaded at start-up. */
@@ -66,6 +67,25 @@ export interface JournalConfig {
   maxRows: number;
   /** Recorded requests wait at most this long (or until a batch fills) before they are written. */
   flushMs: number;
+}
+
+/**
+ * What one client may hold of the HTTP server (docs/security.md): how long a connection may idle or take to send its
+ * request, how many connections are open at once, and how deeply a JSON body may nest.
+ */
+export interface HttpLimitsConfig {
+  /** A connection with no traffic either way for this long is closed (event streams send heartbeats). */
+  idleTimeoutMs: number;
+  /** Between requests on a kept-alive connection. */
+  keepAliveTimeoutMs: number;
+  /** The request line and headers must arrive within this time… */
+  headersTimeoutMs: number;
+  /** …and the whole request, body included, within this one. */
+  requestTimeoutMs: number;
+  /** Connections beyond this many are refused as they arrive. */
+  maxConnections: number;
+  /** Arrays and objects nested deeper than this in any JSON input are refused before they are parsed. */
+  maxJsonDepth: number;
 }
 
 /**
@@ -144,6 +164,22 @@ export type BlobStoreConfig =
       credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
     };
 
+function parseHttpLimits(env: Env): HttpLimitsConfig {
+  const requestTimeoutMs = integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 120_000, 1_000, 3_600_000);
+  const headersTimeoutMs = integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 20_000, 1_000, 600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', `must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
+  return {
+    idleTimeoutMs: integer(env, 'HTTP_IDLE_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
+    keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 10_000, 100, 600_000),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    maxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 4_096, 1, 1_000_000),
+    maxJsonDepth: integer(env, 'JSON_MAX_DEPTH', 64, 2, 1_000),
+  };
+}
+
 /** An SMTP server to send through, from SMTP_URL (smtp://user:pass@host:port, smtps://… for implicit TLS). */
 export interface SmtpConfig {
   host: string;
@@ -157,9 +193,20 @@ export interface SmtpConfig {
   rejectUnauthorized: boolean;
 }
 
+/** The inbound SMTP listener and the limits a real MTA would put on strangers (docs/security.md). */
 export interface SmtpListenConfig {
   host: string;
   port: number;
+  /** The largest message taken (announced in EHLO as SIZE). */
+  maxBytes: number;
+  /** Envelope recipients per message. */
+  maxRecipients: number;
+  /** Messages one client address may send per minute (a burst of as many). */
+  messagesPerMinute: number;
+  /** Connections open at once. */
+  maxClients: number;
+  /** SMTP_LISTEN_AUTH=user:password: senders must authenticate (AUTH PLAIN/LOGIN); null: anyone may send. */
+  auth: { user: string; pass: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -424,9 +471,25 @@ function parseSmtpUrl(raw: string | undefined): SmtpConfig | null {
   };
 }
 
+function parseSmtpListenAuth(raw: string | undefined): SmtpListenConfig['auth'] {
+  if (raw === undefined || raw === '') return null;
+  const colon = raw.indexOf(':');
+  if (colon <= 0 || colon === raw.length - 1) throw new ConfigError('SMTP_LISTEN_AUTH', 'must be user:password');
+  return { user: raw.slice(0, colon), pass: raw.slice(colon + 1) };
+}
+
 function parseSmtpListen(env: Env, host: string): SmtpListenConfig | null {
   if (env.SMTP_LISTEN_PORT === undefined || env.SMTP_LISTEN_PORT === '') return null;
-  return { host: env.SMTP_LISTEN_HOST || host, port: integer(env, 'SMTP_LISTEN_PORT', 0, 0, 65535) };
+  return {
+    host: env.SMTP_LISTEN_HOST || host,
+    port: integer(env, 'SMTP_LISTEN_PORT', 0, 0, 65535),
+    // 25 MB of attachments grow by a third in base64, plus the rest of the message.
+    maxBytes: integer(env, 'SMTP_LISTEN_MAX_BYTES', 36 * MIB, 1024, 1024 * MIB),
+    maxRecipients: integer(env, 'SMTP_LISTEN_MAX_RECIPIENTS', 50, 1, 10_000),
+    messagesPerMinute: integer(env, 'SMTP_LISTEN_MESSAGES_PER_MINUTE', 60, 1, 1_000_000),
+    maxClients: integer(env, 'SMTP_LISTEN_MAX_CLIENTS', 100, 1, 100_000),
+    auth: parseSmtpListenAuth(env.SMTP_LISTEN_AUTH),
+  };
 }
 
 /** The public URL when PUBLIC_URL is unset: the listening address (with PORT=0, fixed once the port is known). */
@@ -495,6 +558,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     realtime: parseRealtime(env),
     liveChat: parseLiveChat(env),
     rateLimit: parseRateLimit(env),
+    http: parseHttpLimits(env),
     smtp: parseSmtpUrl(env.SMTP_URL),
     smtpListen: parseSmtpListen(env, host),
     sandbox: parseSandbox(env),

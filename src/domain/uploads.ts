@@ -6,6 +6,7 @@ import type { Store } from '../store/database.js';
 import { findConversation } from '../store/repositories/conversations.js';
 import { DomainError, notFound } from './errors.js';
 import { type Candidate, discardAll, type FileService } from './files.js';
+import { jsonNestsDeeperThan } from './json-depth.js';
 
 /** One part of an upload request, as the transport hands it over: a text field or a file streaming in. */
 export type UploadPart =
@@ -44,6 +45,8 @@ function urlsOf(values: string[]): string[] {
     }
     let parsed: unknown;
     try {
+      // An array of strings nests one level: anything deeper is refused before it is parsed.
+      if (jsonNestsDeeperThan(trimmed, 1)) throw new SyntaxError('nested too deep');
       parsed = JSON.parse(trimmed);
     } catch {
       throw new DomainError('VALIDATION_FAILED', ['attachmentUrls must be an array of URLs']);

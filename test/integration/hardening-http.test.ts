@@ -1,0 +1,161 @@
+// What an unauthenticated client can cost the HTTP server (docs/security.md): deeply nested JSON is refused before it
+// is parsed on every JSON entry point, two Authorization headers are refused, and idle, slow and surplus
+// connections are closed.
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from '../helpers/engines.js';
+import { createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
+import { ADMIN_TOKEN, type Harness, startHarness, VERSION } from '../helpers/harness.js';
+import { messageCount } from '../helpers/messages.js';
+
+/** `[[[…]]]` nested `depth` levels, as text: JSON.stringify itself would overflow on it. */
+const nestedArray = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+const nestedObject = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+
+/** Sends raw bytes on a fresh connection; answers everything the server sent back before closing. */
+function rawExchange(port: number, request: string, waitMs = 2_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString();
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+    socket.write(request);
+    setTimeout(() => socket.end(), waitMs);
+  });
+}
+
+/** Resolves with how long the server took to close a connection that sends `behaviour`. */
+function closedAfter(port: number, behaviour: (socket: net.Socket) => void): Promise<{ ms: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const socket = net.connect(port, '127.0.0.1', () => behaviour(socket));
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString();
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve({ ms: Date.now() - started, text }));
+  });
+}
+
+describe.each(ENGINES)('HTTP hardening (%s)', (engine) => {
+  let harness: Harness;
+  let location: TestLocation;
+  let port: number;
+
+  beforeAll(async () => {
+    harness = await startHarness(engine, {
+      env: {
+        HTTP_IDLE_TIMEOUT_MS: '1000',
+        HTTP_HEADERS_TIMEOUT_MS: '1000',
+        HTTP_REQUEST_TIMEOUT_MS: '2000',
+        HTTP_MAX_CONNECTIONS: '40',
+      },
+    });
+    location = await createLocation(harness);
+    port = Number(new URL(harness.baseUrl).port);
+  });
+  afterAll(async () => harness?.close());
+
+  it('refuses JSON nested deeper than the bound on every JSON entry point, before parsing it', async () => {
+    const conversation = await createConversation(location);
+    const deep = nestedArray(500_000);
+    const entryPoints: [string, Record<string, string>][] = [
+      ['/oauth/token', {}],
+      ['/conversations/messages', { authorization: `Bearer ${location.token}`, version: VERSION }],
+      ['/admin/v1/locations', { authorization: `Bearer ${ADMIN_TOKEN}` }],
+      ['/widget/v1/widgets/nope/sessions', {}],
+    ];
+    for (const [path, headers] of entryPoints) {
+      for (const body of [deep, nestedObject(65)]) {
+        const response = await fetch(new URL(path, harness.baseUrl), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        });
+        expect(response.status, path).toBe(400);
+        expect(((await response.json()) as { message: string }).message).toMatch(/nest more than 64 levels/);
+      }
+    }
+    // A body at the bound still parses (and is then validated as usual).
+    const atBound = await fetch(new URL('/conversations/messages', harness.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${location.token}`, version: VERSION },
+      body: JSON.stringify({ type: 'SMS', conversationId: conversation.id, x: JSON.parse(nestedArray(60)) }),
+    });
+    expect(atBound.status).not.toBe(400);
+  });
+
+  it('refuses a deeply nested arbitrary-JSON field without sending or recording anything', async () => {
+    const conversation = await createConversation(location);
+    const before = await messageCount(harness, conversation.id);
+    const body = `{"type":"Email","conversationId":"${conversation.id}","contactId":"${conversation.contactId}","html":"<p>hi</p>","subject":"s","forward":${nestedObject(6_000)}}`;
+    const response = await fetch(new URL('/conversations/messages', harness.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${location.token}`, version: VERSION },
+      body,
+    });
+    expect(response.status).toBe(400);
+    expect(await messageCount(harness, conversation.id)).toBe(before);
+  });
+
+  it('refuses a request with two Authorization headers', async () => {
+    const request = [
+      'GET /conversations/search?locationId=x HTTP/1.1',
+      'Host: 127.0.0.1',
+      `Authorization: Bearer ${location.token}`,
+      'Authorization: Bearer someone-else',
+      `Version: ${VERSION}`,
+      'Connection: close',
+      '',
+      '',
+    ].join('\r\n');
+    const answer = await rawExchange(port, request);
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(answer).toContain('at most one Authorization header');
+  });
+
+  it('closes a connection that never sends a request', async () => {
+    const { ms } = await closedAfter(port, () => {});
+    expect(ms).toBeLessThan(4_000);
+  });
+
+  it('closes a connection that trickles its body slower than the request deadline', async () => {
+    const { ms, text } = await closedAfter(port, (socket) => {
+      socket.write(
+        `POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`,
+      );
+      const drip = setInterval(() => (socket.writable ? socket.write(' ') : clearInterval(drip)), 300);
+      socket.on('close', () => clearInterval(drip));
+    });
+    expect(ms).toBeLessThan(6_000);
+    expect(text === '' || /^HTTP\/1\.1 408/.test(text)).toBe(true);
+  });
+
+  it('refuses connections beyond the cap and serves again once they close', async () => {
+    const sockets = await Promise.all(
+      Array.from(
+        { length: 40 },
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+            socket.on('error', () => {});
+          }),
+      ),
+    );
+    // Node drops a connection past the cap as it arrives: no answer, just a close (or a reset).
+    const refused = await rawExchange(
+      port,
+      'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      1_000,
+    ).catch(() => '');
+    expect(refused).toBe('');
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const served = await rawExchange(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 1_000);
+    expect(served).toMatch(/^HTTP\/1\.1 200/);
+  });
+});

@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { Readable } from 'node:stream';
-import { addressAllowed, guardedLookup, hostOf, httpUrl } from '../outbound/addresses.js';
+import { addressAllowed, describeNetworkFailure, guardedLookup, hostOf, httpUrl } from '../outbound/addresses.js';
 
 export interface FetchPolicy {
   /** Host names or IP addresses fetched even though private or loopback. */
@@ -60,7 +60,7 @@ function requestOnce(url: URL, policy: FetchPolicy, range?: string, signal?: Abo
     );
     request.on('timeout', () => request.destroy(new RemoteFetchError('failed', 'timed out')));
     request.on('error', (error) => {
-      reject(error instanceof RemoteFetchError ? error : new RemoteFetchError('failed', error.message));
+      reject(error instanceof RemoteFetchError ? error : new RemoteFetchError('failed', describeNetworkFailure(error)));
     });
     request.end();
   });

@@ -3,49 +3,27 @@
 // Each address is checked as the socket connects, so DNS cannot rebind a name between a check and its use.
 import dns from 'node:dns';
 import net from 'node:net';
+import ipaddr from 'ipaddr.js';
 
-const SPECIAL = new net.BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.88.99.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  SPECIAL.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 96], // unspecified, loopback and IPv4-compatible
-  ['64:ff9b::', 96], // NAT64: reaches IPv4 addresses, private ones included
-  ['100::', 64],
-  ['2001:db8::', 32],
-  ['2002::', 16], // 6to4: embeds an IPv4 address
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  SPECIAL.addSubnet(network, prefix, 'ipv6');
-}
-
-/** Whether an address is private, loopback or otherwise not on the public internet (IPv4-mapped IPv6 included). */
+/**
+ * Whether an address is anything but ordinary public unicast: private, loopback, link- or site-local, IPv4-translated
+ * IPv6 (::ffff:0:0:0/96), NAT64, 6to4, Teredo, documentation, multicast… The ranges are
+ * ipaddr.js's list of special-purpose blocks (kept to the IANA registries), and the address is judged as parsed, so
+ * no spelling of it (mapped, compressed, zone-scoped) slips past a textual match.
+ */
 export function isPrivateAddress(address: string): boolean {
-  const family = net.isIP(address);
-  if (family === 0) return true;
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped?.[1]) return SPECIAL.check(mapped[1], 'ipv4');
+  if (net.isIP(address) === 0) return true;
+  try {
+    const parsed = ipaddr.parse(address);
+    // ::ffff:a.b.c.d is the IPv4 address a.b.c.d itself (Node connects to it as such): judged as that address.
+    const judged =
+      parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
+        ? (parsed as ipaddr.IPv6).toIPv4Address()
+        : parsed;
+    return judged.range() !== 'unicast';
+  } catch {
+    return true;
   }
-  return SPECIAL.check(address, family === 6 ? 'ipv6' : 'ipv4');
 }
 
 export function hostOf(url: URL): string {
@@ -85,4 +63,37 @@ export function guardedLookup(allowedHosts: ReadonlySet<string>, host: string, r
     });
   };
   return lookup as unknown as typeof dns.lookup;
+}
+
+const NETWORK_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was reset',
+  EPIPE: 'the connection was reset',
+  ETIMEDOUT: 'the connection timed out',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name does not resolve',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the host is unreachable',
+  EADDRNOTAVAIL: 'the host is unreachable',
+};
+
+/**
+ * A connection failure in words fit for the integrator who gave the URL: what went wrong, never the addresses,
+ * ports or system calls involved (those would map the private network for whoever reads them).
+ */
+export function describeNetworkFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    const known = NETWORK_FAILURES[code];
+    if (known) return known;
+    if (
+      code.startsWith('CERT_') ||
+      code.startsWith('ERR_TLS') ||
+      code.includes('SSL') ||
+      code.includes('SELF_SIGNED')
+    ) {
+      return 'the TLS handshake failed';
+    }
+  }
+  return 'the connection failed';
 }

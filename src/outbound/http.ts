@@ -7,7 +7,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { addressAllowed, guardedLookup, hostOf, httpUrl } from './addresses.js';
+import { addressAllowed, describeNetworkFailure, guardedLookup, hostOf, httpUrl } from './addresses.js';
 
 export interface OutboundPolicy {
   /** Host names or IP addresses posted to even though private or loopback. */
@@ -97,13 +97,12 @@ export function postJson(
         resolve({ status: response.statusCode ?? 0, durationMs: Math.round(performance.now() - started) });
       },
     );
-    const deadline = setTimeout(
-      () => request.destroy(new Error(`no answer within ${policy.timeoutMs} ms`)),
-      policy.timeoutMs,
-    );
+    const noAnswer = new Error(`no answer within ${policy.timeoutMs} ms`);
+    const deadline = setTimeout(() => request.destroy(noAnswer), policy.timeoutMs);
     request.on('error', (error) => {
       clearTimeout(deadline);
-      reject(error instanceof OutboundRefused ? error : new Error(error.message || String(error)));
+      if (error instanceof OutboundRefused || error === noAnswer) return reject(error);
+      reject(new Error(describeNetworkFailure(error)));
     });
     request.end(body);
   });

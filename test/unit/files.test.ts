@@ -125,6 +125,20 @@ describe('remote addresses', () => {
     'fe80::1',
     'fd00::1',
     '64:ff9b::a00:1',
+    // Found by the hardening review: IPv4-translated loopback and deprecated site-local were let through.
+    '::ffff:0:127.0.0.1',
+    '::ffff:0:8.8.8.8',
+    'fec0::1',
+    'fefe::1',
+    'fe80::1%eth0',
+    '::ffff:10.0.0.1',
+    '::ffff:169.254.169.254',
+    '2001:db8::1',
+    '2002:7f00:1::1',
+    '2001::1',
+    '255.255.255.255',
+    '198.18.0.1',
+    '192.0.0.8',
     'not an address',
   ])('refuses %s', (address) => {
     expect(isPrivateAddress(address)).toBe(true);

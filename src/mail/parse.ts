@@ -1,6 +1,7 @@
 // A raw RFC 822 email (received over SMTP or posted by an operator) → what Switchboard records of it: the sender,
 // recipients, the Message-IDs that place it in a thread, subject, HTML body and attachments. Parsed by mailparser.
 import { type AddressObject, type EmailAddress, simpleParser } from 'mailparser';
+import { DomainError } from '../domain/errors.js';
 
 /** The largest raw email taken in: 25 MB of attachments grow by a third in base64, plus the rest of the message. */
 export const MAX_INBOUND_EMAIL_BYTES = 36 * 1024 * 1024;
@@ -26,10 +27,49 @@ export interface ReceivedEmail {
   attachments: ReceivedAttachment[];
 }
 
-/** Every `<id>` of a Message-ID header, whatever separates them. */
+/** The longest Message-ID considered: RFC 5322's line limit, which no real one approaches. */
+export const MAX_MESSAGE_ID_LENGTH = 998;
+/**
+ * How many Message-IDs of In-Reply-To and References are looked for when threading: the parent and the newest
+ * ancestors. A thread is found by its latest messages; an email naming thousands of ancestors (a cheap way to load
+ * the database) has the rest ignored.
+ */
+export const MAX_THREAD_IDS = 20;
+
+/** Every `<id>` of a Message-ID header, whatever separates them (ids too long to be real are skipped). */
 function messageIds(value: string | string[] | undefined): string[] {
   const text = Array.isArray(value) ? value.join(' ') : (value ?? '');
-  return text.match(/<[^<>\s]+>/g) ?? [];
+  return (text.match(/<[^<>\s]+>/g) ?? []).filter((id) => id.length <= MAX_MESSAGE_ID_LENGTH);
+}
+
+/** An email Switchboard refuses for good: over SMTP a 5xx (the sender must not retry), over HTTP a 4xx. */
+function refuse(problem: string): DomainError {
+  return new DomainError('VALIDATION_FAILED', [problem]);
+}
+
+/** What neither engine stores (PostgreSQL text cannot hold NUL), refused alike on both. */
+function checkStorable(email: ReceivedEmail): ReceivedEmail {
+  const fields: [string, string | null][] = [
+    ['subject', email.subject],
+    ['body', email.html],
+    ['From', email.from?.address ?? null],
+    ['From name', email.from?.name ?? null],
+    ...email.attachments.map((attachment): [string, string] => ['attachment name', attachment.filename]),
+  ];
+  for (const [name, value] of fields) {
+    if (value?.includes('\u0000')) throw refuse(`The email's ${name} must not contain NUL characters`);
+  }
+  return email;
+}
+
+async function parseMime(raw: Buffer) {
+  try {
+    return await simpleParser(raw, { skipImageLinks: true });
+  } catch (error) {
+    // mailparser's own limit on one part's header block (about 1 MB): the sender's problem, not ours.
+    if ((error as { code?: unknown }).code === 'EMAXLEN') throw refuse("The email's header block is too large");
+    throw error;
+  }
 }
 
 function addresses(header: AddressObject | AddressObject[] | undefined): string[] {
@@ -40,12 +80,19 @@ function addresses(header: AddressObject | AddressObject[] | undefined): string[
 }
 
 export async function parseEmail(raw: Buffer): Promise<ReceivedEmail> {
-  const parsed = await simpleParser(raw, { skipImageLinks: true });
+  const parsed = await parseMime(raw);
   const sender = parsed.from?.value.find((entry) => entry.address);
   const references = messageIds(parsed.references).reverse();
-  const threadIds = [...new Set([...messageIds(parsed.inReplyTo), ...references])];
-  return {
-    messageId: messageIds(parsed.messageId)[0] ?? null,
+  const threadIds = [...new Set([...messageIds(parsed.inReplyTo), ...references])].slice(0, MAX_THREAD_IDS);
+  const ownIds = (Array.isArray(parsed.messageId) ? parsed.messageId.join(' ') : (parsed.messageId ?? '')).match(
+    /<[^<>\s]+>/g,
+  );
+  const messageId = ownIds?.[0] ?? null;
+  if (messageId !== null && messageId.length > MAX_MESSAGE_ID_LENGTH) {
+    throw refuse(`The email's Message-ID is longer than ${MAX_MESSAGE_ID_LENGTH} characters`);
+  }
+  return checkStorable({
+    messageId,
     threadIds,
     from: sender?.address ? { address: sender.address, name: sender.name.trim() || null } : null,
     to: addresses(parsed.to),
@@ -59,5 +106,5 @@ export async function parseEmail(raw: Buffer): Promise<ReceivedEmail> {
         contentType: attachment.contentType,
         content: attachment.content,
       })),
-  };
+  });
 }

@@ -1,14 +1,19 @@
 // The inbound SMTP listener (SMTP_LISTEN_PORT, off by default): Switchboard as the mail server of EMAIL_DOMAIN.
 // It takes mail for addresses at EMAIL_DOMAIN only (it relays nothing), routes each email to its locations
 // (InboundEmailService.locationsFor) and records it there. Replies are decided before the sender lets go: a
-// message for no location is refused with 550, a failure to record it is a 451 so the sending server retries.
-// No AUTH and no STARTTLS: put a TLS-terminating MTA in front where the connection must be encrypted.
+// message for no location is refused with 550, one Switchboard can never record (no usable From, NUL, an oversize
+// header block or Message-ID) with 550 too, and only a failure to record it is a 451 so the sending server retries.
+// Limits like a real MTA's (docs/security.md): message size, recipients per message, messages per client address
+// per minute, connections at once, and optional AUTH (SMTP_LISTEN_AUTH). No STARTTLS: put a TLS-terminating MTA in
+// front where the connection must be encrypted.
+import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import type { SmtpListenConfig } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import type { InboundEmailService } from '../domain/messages/inbound-email.js';
-import { MAX_INBOUND_EMAIL_BYTES, parseEmail } from './parse.js';
+import { TokenBuckets } from '../http/token-bucket.js';
+import { parseEmail } from './parse.js';
 
 export interface InboundSmtpListener {
   readonly port: number;
@@ -19,6 +24,15 @@ export interface InboundSmtpListener {
 function reply(code: number, text: string): Error {
   return Object.assign(new Error(text), { responseCode: code });
 }
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Errors of the email itself: refused for good, so the sender gives up rather than retry forever. */
+const PERMANENT = new Set(['BAD_REQUEST', 'VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE']);
 
 async function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -42,15 +56,37 @@ export async function startSmtpListener(
     await durable();
     return 'Message recorded';
   };
+  const perClient = new TokenBuckets(config.messagesPerMinute, config.messagesPerMinute);
+  const auth = config.auth;
   const server = new SMTPServer({
     name: domain,
     banner: 'Switchboard',
-    size: MAX_INBOUND_EMAIL_BYTES,
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    size: config.maxBytes,
+    maxClients: config.maxClients,
+    authOptional: auth === null,
+    // Without TLS here, AUTH travels in the clear: acceptable only behind the TLS-terminating MTA this expects.
+    allowInsecureAuth: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    disabledCommands: auth === null ? ['AUTH', 'STARTTLS'] : ['STARTTLS'],
     logger: false,
     closeTimeout: 5_000,
-    onRcptTo(address, _session, callback) {
+    onAuth(credentials, _session, callback) {
+      const ok =
+        auth !== null &&
+        sameSecret(credentials.username ?? '', auth.user) &&
+        sameSecret(credentials.password ?? '', auth.pass);
+      if (!ok) return callback(reply(535, '5.7.8 Authentication credentials invalid'));
+      callback(null, { user: auth.user });
+    },
+    onMailFrom(_address, session, callback) {
+      const taken = perClient.take(session.remoteAddress);
+      if (taken.ok) return callback();
+      callback(reply(421, '4.7.0 Too many messages from this address, try again later'));
+    },
+    onRcptTo(address, session, callback) {
+      if (session.envelope.rcptTo.length >= config.maxRecipients) {
+        return callback(reply(452, `4.5.3 Too many recipients (at most ${config.maxRecipients} per message)`));
+      }
       if (inbound.acceptsRecipient(address.address)) return callback();
       callback(reply(550, `5.7.1 Not a domain of this server: relaying denied for <${address.address}>`));
     },
@@ -65,9 +101,10 @@ export async function startSmtpListener(
           (text) => callback(null, text),
           (error: unknown) => {
             if (error instanceof Error && 'responseCode' in error) return callback(error);
-            // A message Switchboard can never record (no usable From) is refused; anything else may pass later.
-            if (error instanceof DomainError && error.code === 'BAD_REQUEST') {
-              return callback(reply(550, `5.6.0 ${error.message}`));
+            // A message Switchboard can never record (no usable From, NUL, oversize headers) is refused; anything
+            // else may pass later.
+            if (error instanceof DomainError && PERMANENT.has(error.code)) {
+              return callback(reply(550, `5.6.0 ${[error.messages].flat().join('; ')}`));
             }
             onError(error);
             callback(reply(451, '4.3.0 Temporary failure recording the message, try again later'));

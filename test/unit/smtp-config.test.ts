@@ -66,9 +66,39 @@ describe('SMTP configuration', () => {
     expect(loadConfig({ SMTP_LISTEN_PORT: '2525', HOST: '0.0.0.0' }).smtpListen).toEqual({
       host: '0.0.0.0',
       port: 2525,
+      maxBytes: 36 * 1024 * 1024,
+      maxRecipients: 50,
+      messagesPerMinute: 60,
+      maxClients: 100,
+      auth: null,
     });
-    expect(loadConfig({ SMTP_LISTEN_PORT: '25', SMTP_LISTEN_HOST: '::' }).smtpListen).toEqual({ host: '::', port: 25 });
+    expect(loadConfig({ SMTP_LISTEN_PORT: '25', SMTP_LISTEN_HOST: '::' }).smtpListen).toMatchObject({
+      host: '::',
+      port: 25,
+    });
     expect(failure({ SMTP_LISTEN_PORT: 'smtp' }).message).toMatch(/SMTP_LISTEN_PORT/);
+  });
+
+  it('bounds the inbound listener as configured', () => {
+    expect(
+      loadConfig({
+        SMTP_LISTEN_PORT: '2525',
+        SMTP_LISTEN_MAX_BYTES: '2048',
+        SMTP_LISTEN_MAX_RECIPIENTS: '3',
+        SMTP_LISTEN_MESSAGES_PER_MINUTE: '5',
+        SMTP_LISTEN_MAX_CLIENTS: '7',
+        SMTP_LISTEN_AUTH: 'relay:pa:ss',
+      }).smtpListen,
+    ).toMatchObject({
+      maxBytes: 2048,
+      maxRecipients: 3,
+      messagesPerMinute: 5,
+      maxClients: 7,
+      auth: { user: 'relay', pass: 'pa:ss' },
+    });
+    for (const SMTP_LISTEN_AUTH of ['nopassword', ':x', 'user:']) {
+      expect(failure({ SMTP_LISTEN_PORT: '2525', SMTP_LISTEN_AUTH }).message).toMatch(/SMTP_LISTEN_AUTH/);
+    }
   });
 });
 

@@ -10,7 +10,12 @@ import type { ReceivedEmail } from '../../mail/parse.js';
 import type { Store } from '../../store/database.js';
 import { isUniqueViolation } from '../../store/driver-errors.js';
 import type { Executor } from '../../store/executor.js';
-import { type EmailRow, findEmailByRfcId, findEmailsByRfcIds } from '../../store/repositories/emails.js';
+import {
+  type EmailRow,
+  findEmailByRfcId,
+  findEmailsByRfcIds,
+  findThreadEmail,
+} from '../../store/repositories/emails.js';
 import { findLocation } from '../../store/repositories/locations.js';
 import type { Clock } from '../clock.js';
 import { normaliseEmail } from '../contact-fields.js';
@@ -124,11 +129,7 @@ export class InboundEmailService {
       const known = await findEmailByRfcId(db, locationId, email.messageId);
       if (known) return duplicateOf(known);
     }
-    let thread: EmailRow | undefined;
-    for (const id of email.threadIds) {
-      thread = await findEmailByRfcId(db, locationId, id);
-      if (thread) break;
-    }
+    const thread = await findThreadEmail(db, locationId, email.threadIds);
     const sender = email.from as NonNullable<ReceivedEmail['from']>;
     const to = usable(email.to);
     const content: Omit<ProcessInput, 'type'> = {

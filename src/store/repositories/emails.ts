@@ -60,6 +60,29 @@ export async function emailsOfMessage(db: Executor, messageId: string): Promise<
     .execute();
 }
 
+/**
+ * The email of a location that the first of `rfcMessageIds` names (In-Reply-To, then References newest first):
+ * one statement for the whole list, however long the caller let it be.
+ */
+export async function findThreadEmail(
+  db: Executor,
+  locationId: string,
+  rfcMessageIds: readonly string[],
+): Promise<EmailRow | undefined> {
+  if (rfcMessageIds.length === 0) return undefined;
+  const rows = await db
+    .selectFrom('emails')
+    .selectAll()
+    .where('location_id', '=', locationId)
+    .where('rfc_message_id', 'in', rfcMessageIds)
+    .execute();
+  for (const id of rfcMessageIds) {
+    const row = rows.find((candidate) => candidate.rfc_message_id === id);
+    if (row) return row;
+  }
+  return undefined;
+}
+
 /** Finds an email by the RFC 5322 Message-ID it was sent or received with, for threading replies. */
 export async function findEmailByRfcId(db: Executor, locationId: string, rfcMessageId: string) {
   return db

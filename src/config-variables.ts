@@ -30,6 +30,17 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
     ],
   },
   {
+    title: 'HTTP limits',
+    variables: [
+      v('HTTP_IDLE_TIMEOUT_MS', '60000', 'close a connection silent this long either way'),
+      v('HTTP_KEEP_ALIVE_TIMEOUT_MS', '10000', 'close a kept-alive connection idle this long between requests'),
+      v('HTTP_HEADERS_TIMEOUT_MS', '20000', 'time a client has to send the request line and headers'),
+      v('HTTP_REQUEST_TIMEOUT_MS', '120000', 'time a client has to send the whole request, body included'),
+      v('HTTP_MAX_CONNECTIONS', '4096', 'connections open at once; more are refused as they arrive'),
+      v('JSON_MAX_DEPTH', '64', 'deepest nesting of arrays and objects in JSON input'),
+    ],
+  },
+  {
     title: 'Database',
     variables: [
       v('DATABASE_URL', 'SQLite in DATA_DIR', 'postgres://… or sqlite:./path/to.db'),
@@ -51,6 +62,11 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       v('SMTP_URL', 'dev outbox', 'send email through smtp://user:pass@host:port or smtps://…'),
       v('SMTP_LISTEN_PORT', 'off', 'port of the inbound email SMTP listener'),
       v('SMTP_LISTEN_HOST', 'HOST', 'address of the inbound email SMTP listener'),
+      v('SMTP_LISTEN_MAX_BYTES', '37748736', 'largest message the inbound listener takes (36 MiB)'),
+      v('SMTP_LISTEN_MAX_RECIPIENTS', '50', 'envelope recipients per inbound message'),
+      v('SMTP_LISTEN_MESSAGES_PER_MINUTE', '60', 'inbound messages one client address may send per minute'),
+      v('SMTP_LISTEN_MAX_CLIENTS', '100', 'inbound SMTP connections open at once'),
+      v('SMTP_LISTEN_AUTH', 'off', 'user:password senders must AUTH with (PLAIN or LOGIN); off: anyone may send'),
     ],
   },
   {

@@ -174,6 +174,9 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
       blobs,
       files,
       faults,
+      events,
+      emailDomain: config.emailDomain,
+      messageStatus: core.messageStatus,
       // A whole-instance reset leaves the instance as a first start would (the demo location, if BOOTSTRAP_DEMO).
       afterResetAll: async () => {
         await bootstrapDemo(config, store, services);

@@ -154,6 +154,20 @@ export async function contactForEmailSender(
   return row;
 }
 
+/** The contact a text from `phone` comes from: the location's contact with that number, or a new one. */
+export async function contactForPhoneSender(
+  db: Executor,
+  locationId: string,
+  phone: string,
+  now: number,
+): Promise<ContactRow> {
+  const existing = await findContactByPhone(db, locationId, normalisePhone(phone));
+  if (existing) return existing;
+  const row = applyInput(emptyContact(locationId, now), { phone }, now);
+  await insertContact(db, row);
+  return row;
+}
+
 export class ContactService {
   constructor(
     private readonly store: Store,

@@ -13,6 +13,7 @@ import { adminRateLimitRoutes } from './admin/rate-limits.js';
 import { sandboxClockRoutes } from './admin/sandbox/clock.js';
 import { sandboxFaultRoutes } from './admin/sandbox/faults.js';
 import { sandboxResetRoutes } from './admin/sandbox/reset.js';
+import { sandboxSimulateRoutes } from './admin/sandbox/simulate.js';
 import { adminWebhookRoutes } from './admin/webhooks.js';
 import { contactRoutes } from './contacts.js';
 import { conversationSearchRoutes } from './conversation-search.js';
@@ -71,5 +72,6 @@ export function allRoutes(services: Services): Route[] {
     ...sandboxResetRoutes(services),
     ...sandboxClockRoutes(services),
     ...sandboxFaultRoutes(services),
+    ...sandboxSimulateRoutes(services),
   ];
 }

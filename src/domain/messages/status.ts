@@ -13,6 +13,12 @@ import { requireProviderOwner } from '../providers.js';
 
 export type ProviderStatus = 'delivered' | 'failed' | 'pending' | 'read';
 
+/** What a (simulated) carrier reports: a provider's statuses, and `undelivered`. */
+export type CarrierStatus = 'delivered' | 'read' | 'failed' | 'undelivered';
+
+/** Who reports: a provider's app (it must own the message's provider), or the sandbox's simulated carrier. */
+export type StatusReporter = { appId: string | null } | 'carrier';
+
 export interface ProviderError {
   code: string;
   type: string;
@@ -26,7 +32,7 @@ export interface ProviderError {
 export type RecipientReport = string | { emailId: string; status?: string; failReason?: string };
 
 export interface StatusUpdateInput {
-  status: ProviderStatus;
+  status: ProviderStatus | 'undelivered';
   error?: ProviderError;
   emailMessageId?: string;
   recipients?: RecipientReport[];
@@ -35,7 +41,7 @@ export interface StatusUpdateInput {
 export interface StatusUpdateResult {
   conversationId: string;
   messageId: string;
-  status: ProviderStatus;
+  status: StatusUpdateInput['status'];
   emailMessageId?: string;
 }
 
@@ -48,11 +54,17 @@ const messageNotFound = () => notFound('Message');
  * Only a provider knows a message's fate: messages Switchboard did not hand to one are not theirs to report on, and
  * only the app owning the message's provider may report (docs/behaviour.md#provider-reports).
  */
-async function requireProviderMessage(db: Executor, message: MessageRow, appId: string | null): Promise<void> {
-  if (!message.conversation_provider_id) {
-    throw new DomainError('FORBIDDEN', 'Message was not sent through a conversation provider');
+async function requireReportable(db: Executor, message: MessageRow, reporter: StatusReporter): Promise<void> {
+  if (reporter === 'carrier') {
+    // A carrier reports on what was sent out, whichever way it went (dev outbox, SMTP or a provider).
+    if (message.direction !== 'outbound')
+      throw new DomainError('BAD_REQUEST', 'Only outbound messages have carrier reports');
+  } else {
+    if (!message.conversation_provider_id) {
+      throw new DomainError('FORBIDDEN', 'Message was not sent through a conversation provider');
+    }
+    await requireProviderOwner(db, message.conversation_provider_id, reporter.appId);
   }
-  await requireProviderOwner(db, message.conversation_provider_id, appId);
   if (message.status === 'scheduled') {
     throw new DomainError('BAD_REQUEST', 'Message is scheduled and has not been handed to the provider yet');
   }
@@ -72,7 +84,12 @@ async function targetEmail(db: Executor, message: MessageRow, input: StatusUpdat
 }
 
 /** Upserts each recipient's outcome by address (as the email status report does); each must be a recipient. */
-function mergeRecipients(email: EmailRow, reports: RecipientReport[], status: ProviderStatus, now: number): string {
+function mergeRecipients(
+  email: EmailRow,
+  reports: RecipientReport[],
+  status: StatusUpdateInput['status'],
+  now: number,
+): string {
   const originals = [email.to_addresses, email.cc, email.bcc].flatMap((list) => JSON.parse(list) as string[]);
   const updates: RecipientUpdate[] = reports.map((report) =>
     typeof report === 'string' ? { emailId: report, status } : { ...report, status: report.status ?? status },
@@ -95,12 +112,12 @@ export async function updateMessageStatus(
   messageId: string,
   input: StatusUpdateInput,
   now: number,
-  appId: string | null,
+  reporter: StatusReporter,
 ): Promise<StatusUpdateResult> {
   // Locked: reports on several recipients of one email may arrive at once, each adding to the same list.
   const message = await lockMessage(db, locationId, messageId);
   if (!message) throw messageNotFound();
-  await requireProviderMessage(db, message, appId);
+  await requireReportable(db, message, reporter);
   const email = await targetEmail(db, message, input);
   const recipients = input.recipients ?? [];
   if (recipients.length > 0 && !email) {
@@ -156,16 +173,19 @@ export async function replaceCallAttachments(
 export class MessageStatusService {
   constructor(private readonly deps: { events: EventLog; clock: Clock }) {}
 
-  /** `appId` is the reporting token's app, which must own the message's provider. */
+  /**
+   * `reporter` is the reporting token's app, which must own the message's provider, or the sandbox's simulated
+   * carrier (POST /admin/v1/locations/{id}/messages/{id}/carrier), which may report on any outbound message.
+   */
   async updateStatus(
     locationId: string,
     messageId: string,
     input: StatusUpdateInput,
-    appId: string | null,
+    reporter: StatusReporter,
   ): Promise<StatusUpdateResult> {
     const { events, clock } = this.deps;
     return events.transaction(async (db, emit) => {
-      const result = await updateMessageStatus(db, locationId, messageId, input, clock.now(), appId);
+      const result = await updateMessageStatus(db, locationId, messageId, input, clock.now(), reporter);
       const emailId = result.emailMessageId;
       emit({ type: 'message.updated', locationId, messageId: result.messageId, ...(emailId ? { emailId } : {}) });
       return result;

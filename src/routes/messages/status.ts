@@ -65,12 +65,9 @@ export function messageStatusRoutes({ messageStatus }: Services): Route[] {
         },
       }),
       handler: async (request: FastifyRequest<MessageParams & { Body: StatusUpdateInput }>) =>
-        messageStatus.updateStatus(
-          authOf(request).locationId,
-          request.params.messageId,
-          request.body,
-          authOf(request).appId,
-        ),
+        messageStatus.updateStatus(authOf(request).locationId, request.params.messageId, request.body, {
+          appId: authOf(request).appId,
+        }),
     },
     {
       method: 'PUT',

@@ -1,11 +1,39 @@
-// The shape every route module exports: method, URL, access rule, request schema and a thin handler.
-import type { FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
+// The shape every route module exports (method, URL, access rule, request schema and a thin handler), with the
+// handler's request typed from the schema Fastify validates it with.
+import type { FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import type { ValidatedRequests } from '../generated/route-requests.js';
 import type { Access } from '../http/access.js';
 import type { RequestSchemas } from '../http/openapi.js';
 
-export interface Route {
-  method: HTTPMethods;
-  url: string;
+/** A route's `METHOD url`, for every route of src/routes/index.ts. */
+type RouteKey = keyof ValidatedRequests;
+type MethodOf<K> = K extends `${infer Method} ${string}` ? Method : never;
+type UrlOf<K> = K extends `${string} ${infer Url}` ? Url : never;
+
+/** The path parameters Fastify's router fills in from the URL pattern (always strings), where no schema types them. */
+type UrlParams<Url> = Url extends `${string}:${infer Name}/${infer Rest}`
+  ? { [P in Name]: string } & UrlParams<`/${Rest}`>
+  : Url extends `${string}:${infer Name}`
+    ? { [P in Name]: string }
+    : Url extends `${string}*`
+      ? { '*': string }
+      : unknown;
+
+type Part<Validated, Name extends string, Otherwise = unknown> = Validated extends { [P in Name]: infer T }
+  ? T
+  : Otherwise;
+
+/** What the handler of route K may rely on: the parts of the request its schema validated, and nothing more. */
+type RequestOf<K extends RouteKey> = {
+  Body: Part<ValidatedRequests[K], 'Body'>;
+  /** Without a schema, what Fastify's query string parser makes of it. */
+  Querystring: Part<ValidatedRequests[K], 'Querystring', Record<string, string | string[] | undefined>>;
+  Params: Part<ValidatedRequests[K], 'Params', UrlParams<UrlOf<K>>>;
+};
+
+interface RouteOf<K extends RouteKey> {
+  method: MethodOf<K>;
+  url: UrlOf<K>;
   access: Access;
   schema?: FastifySchema;
   /**
@@ -14,9 +42,22 @@ export interface Route {
    * to an object of strings (OAuth's token requests and the consent page).
    */
   accepts?: 'multipart' | 'raw' | 'form';
-  // biome-ignore lint/suspicious/noExplicitAny: each handler narrows its own request through its schema types
-  handler: (request: FastifyRequest<any>, reply: FastifyReply) => Promise<unknown>;
+  /**
+   * Typed from the route's own validation schema (src/generated/route-requests.ts, `npm run generate:types`): a
+   * handler that declares a request type its schema does not guarantee does not compile.
+   */
+  handler: (request: FastifyRequest<RequestOf<K>>, reply: FastifyReply) => Promise<unknown>;
 }
+
+/** The URLs routed for `method`, for helpers that build routes (preflights). */
+export type RouteUrl<Method extends string> = UrlOf<Extract<RouteKey, `${Method} ${string}`>>;
+
+/**
+ * The shape every route module exports: method, URL, access rule, request schema and a thin handler. A new route, or
+ * a changed schema, needs `npm run generate:types` first: until then tsc reports its URL as "not assignable" to the
+ * list of known ones, or its handler as not assignable to the types of the old schema.
+ */
+export type Route = { [K in RouteKey]: RouteOf<K> }[RouteKey];
 
 type Json = Record<string, unknown>;
 

@@ -29,6 +29,10 @@ function html(reply: FastifyReply, status: number, body: string) {
     .send(body);
 }
 
+/** A form or JSON body as parameters; anything but an object names none. */
+const paramsOf = (body: unknown): Params =>
+  body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Params) : {};
+
 const text = (params: Params, name: string): string | undefined => {
   const value = params[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -104,10 +108,10 @@ export function consentRoutes(services: Services): Route[] {
       url: CONSENT_PATH,
       access: { kind: 'public' },
       accepts: 'form',
-      handler: async (request: FastifyRequest<{ Body: Params | undefined }>, reply) => {
+      handler: async (request, reply) => {
         const proof = await proofOf(request);
         if (!proof) return html(reply, 401, errorPage('Sign in as the operator first.'));
-        const params = request.body ?? {};
+        const params = paramsOf(request.body);
         if (!(await operators.csrfMatches(proof, params.csrf))) {
           return html(reply, 403, errorPage('This form has expired: open the install link again.'));
         }
@@ -145,8 +149,8 @@ export function consentRoutes(services: Services): Route[] {
       url: '/oauth/session',
       access: { kind: 'public' },
       accepts: 'form',
-      handler: async (request: FastifyRequest<{ Body: Params | undefined }>, reply) => {
-        const params = request.body ?? {};
+      handler: async (request, reply) => {
+        const params = paramsOf(request.body);
         const requested = text(params, 'returnTo') ?? CONSENT_PATH;
         // Only ever back to the consent page: never an open redirect.
         const returnTo =

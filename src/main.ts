@@ -7,7 +7,7 @@ import { describeConfiguration } from './config-variables.js';
 import { systemClock } from './domain/clock.js';
 import { LocationService } from './domain/locations.js';
 import { seed } from './seed/seeder.js';
-import { startServer } from './server.js';
+import { type RunningServer, startServer } from './server.js';
 import { describeStartupFailure } from './startup-errors.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrator.js';
@@ -86,14 +86,17 @@ async function seedCommand(values: {
 
 async function serve() {
   const config = loadConfig();
-  const server = await startServer(config).catch((error: unknown) => {
-    throw new Error(describeStartupFailure(error, config));
-  });
-  const banner = describeBootstrap(server.bootstrap, config.publicUrl);
-  console.log(`Switchboard listening on ${server.url} (${server.store.engine})`);
-  if (banner) console.log(banner);
+  // Signals are handled from the first moment, not once the server listens: a SIGTERM during start-up (migrations
+  // included) lets the step in flight finish or roll back, then stops, rather than killing the process mid-write.
+  let server: RunningServer | null = null;
+  let stopping: NodeJS.Signals | null = null;
   // A second signal while closing falls through to the default action and ends the process at once.
   const shutdown = async (signal: NodeJS.Signals) => {
+    stopping = signal;
+    if (!server) {
+      console.log(`Switchboard stopping (${signal}) once start-up reaches a safe point.`);
+      return;
+    }
     console.log(`Switchboard shutting down (${signal}): finishing requests in flight and running jobs.`);
     try {
       await server.close();
@@ -106,6 +109,13 @@ async function serve() {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  server = await startServer(config).catch((error: unknown) => {
+    throw new Error(describeStartupFailure(error, config));
+  });
+  if (stopping) return shutdown(stopping);
+  const banner = describeBootstrap(server.bootstrap, config.publicUrl);
+  console.log(`Switchboard listening on ${server.url} (${server.store.engine})`);
+  if (banner) console.log(banner);
 }
 
 export async function main(argv: string[]): Promise<void> {

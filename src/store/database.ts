@@ -2,11 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './checkpointer.js';
 import type { Database } from './schema.js';
+import { TransactionalDdlSqliteDialect } from './sqlite-dialect.js';
 import { withStatementCache } from './statement-cache.js';
 import { TableWrites } from './table-writes.js';
 import { type SyncFile, WalSync } from './wal-sync.js';
@@ -75,7 +76,9 @@ export function openStore(config: DatabaseConfig, options: StoreOptions = {}): S
     const writes = new TableWrites(AUTH_TABLES);
     const wal = group ? new WalSync(config.file, options.syncFile) : null;
     const db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: withStatementCache(sqlite, wal ? () => wal.noteCommit() : undefined) }),
+      dialect: new TransactionalDdlSqliteDialect({
+        database: withStatementCache(sqlite, wal ? () => wal.noteCommit() : undefined),
+      }),
       plugins: [writes],
     });
     const durable = wal ? () => wal.durable() : immediately;

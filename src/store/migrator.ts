@@ -60,7 +60,21 @@ export async function migrateToLatest(db: Kysely<Database>, engine: Engine, upTo
     provider: new StaticProvider(engine),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
+  // On SQLite the pending migrations run in one transaction (src/store/sqlite-dialect.ts), inside which
+  // `PRAGMA foreign_keys` does nothing: a migration that rebuilds a table needs them off, so they are off for the run
+  // and checked before they are back on.
+  if (engine === 'sqlite') await sql`PRAGMA foreign_keys = OFF`.execute(db);
+  let outcome: Awaited<ReturnType<Migrator['migrateToLatest']>>;
+  try {
+    outcome = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
+  } finally {
+    if (engine === 'sqlite') await sql`PRAGMA foreign_keys = ON`.execute(db);
+  }
+  const { error, results } = outcome;
   if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (engine === 'sqlite') {
+    const broken = await sql`select * from pragma_foreign_key_check`.execute(db);
+    if (broken.rows.length > 0) throw new Error(`migrations left ${broken.rows.length} broken foreign keys`);
+  }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

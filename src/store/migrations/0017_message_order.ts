@@ -58,8 +58,12 @@ async function sqlite(db: Kysely<unknown>): Promise<void> {
   // Dropping the old table must not cascade into emails and transcriptions: foreign keys are off for the swap
   // (the pragma is a no-op inside a transaction, so it is set first) and checked before the commit.
   await sql`PRAGMA foreign_keys = OFF`.execute(db);
+  // The migrator runs every pending migration in one transaction (and turns foreign keys off before it opens it):
+  // the swap joins that transaction rather than opening its own.
+  const inTransaction = (work: (tx: Kysely<unknown>) => Promise<void>) =>
+    db.isTransaction ? work(db) : db.transaction().execute(work);
   try {
-    await db.transaction().execute(async (tx) => {
+    await inTransaction(async (tx) => {
       const kept = await sql<{ type: string; name: string; sql: string }>`select type, name, sql from sqlite_master
         where tbl_name = 'messages' and type in ('index', 'trigger') and sql is not null`.execute(tx);
       const columns = await createClusteredTable(tx);

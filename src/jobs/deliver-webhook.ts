@@ -51,9 +51,11 @@ export function deliverWebhookJob(deps: {
     if (!fault) return null;
     if ('delayMs' in fault.effect) throw new PostponeJob(fault.effect.delayMs);
     const error = `dropped by sandbox fault ${fault.id}`;
-    const attempt = { delivery_id: delivery.id, attempt: 1, url: null, status_code: null, duration_ms: 0 };
-    await recordWebhookAttempt(store.db, { ...attempt, error, attempted_at: clock.now() }, false);
-    await moveWebhookDelivery(store.db, delivery.id, ['pending'], 'dead', clock.now());
+    const attempt = { delivery_id: delivery.id, url: null, status_code: null, duration_ms: 0 };
+    await store.db.transaction().execute(async (tx) => {
+      await recordWebhookAttempt(tx, { ...attempt, error, attempted_at: clock.now() }, false);
+      await moveWebhookDelivery(tx, delivery.id, ['pending'], 'dead', clock.now());
+    });
     return 'dropped';
   }
 
@@ -86,7 +88,6 @@ export function deliverWebhookJob(deps: {
         store.db,
         {
           delivery_id: delivery.id,
-          attempt: delivery.attempts + 1,
           url: outcome.url,
           status_code: outcome.statusCode,
           error: outcome.error,

@@ -47,20 +47,42 @@ export async function attemptsOf(db: Executor, deliveryId: string): Promise<Webh
     .execute();
 }
 
-/** Records one attempt and where the delivery now stands (delivered on a 2xx, else still pending). */
-export async function recordWebhookAttempt(db: Executor, attempt: WebhookAttemptRow, delivered: boolean) {
-  await db.insertInto('webhook_attempts').values(attempt).execute();
-  await db
-    .updateTable('webhook_deliveries')
-    .set({
-      attempts: attempt.attempt,
-      last_status_code: attempt.status_code,
-      last_error: attempt.error,
-      updated_at: attempt.attempted_at,
-      ...(delivered ? { status: 'delivered', delivered_at: attempt.attempted_at } : {}),
-    })
-    .where('id', '=', attempt.delivery_id)
-    .execute();
+/**
+ * Records one attempt and where the delivery now stands (delivered on a 2xx, else still pending), in one transaction,
+ * and answers the attempt's number. The number follows the attempts already logged, not the delivery's count: a
+ * delivery whose count fell behind its log (a crash between the two writes, before they shared a transaction) would
+ * otherwise collide with a logged attempt after every send, forever.
+ */
+export async function recordWebhookAttempt(
+  db: Executor,
+  attempt: Omit<WebhookAttemptRow, 'attempt'>,
+  delivered: boolean,
+): Promise<number> {
+  const record = async (tx: Executor) => {
+    const last = await tx
+      .selectFrom('webhook_attempts')
+      .select((eb) => eb.fn.max('attempt').as('attempt'))
+      .where('delivery_id', '=', attempt.delivery_id)
+      .executeTakeFirst();
+    const number = Number(last?.attempt ?? 0) + 1;
+    await tx
+      .insertInto('webhook_attempts')
+      .values({ ...attempt, attempt: number })
+      .execute();
+    await tx
+      .updateTable('webhook_deliveries')
+      .set({
+        attempts: number,
+        last_status_code: attempt.status_code,
+        last_error: attempt.error,
+        updated_at: attempt.attempted_at,
+        ...(delivered ? { status: 'delivered', delivered_at: attempt.attempted_at } : {}),
+      })
+      .where('id', '=', attempt.delivery_id)
+      .execute();
+    return number;
+  };
+  return db.isTransaction ? record(db) : db.transaction().execute(record);
 }
 
 /** Moves a delivery to `status` when it is in one of `from`; answers whether it moved. */

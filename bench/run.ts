@@ -8,7 +8,7 @@ import { walkExport, walkReference } from './export-walk.js';
 import { type LoadSpec, runLoad, runPaced } from './load.js';
 import { evaluate, markdown, type RunResults, type ScenarioResult, writeResults } from './report.js';
 import { type Api, buildScenarios, drawSamples, type Scenario } from './scenarios.js';
-import { ADMIN_TOKEN, type ServerProcess, startReference, startSwitchboard } from './servers.js';
+import { ADMIN_TOKEN, type ServerProcess, startPrism, startReference, startSwitchboard } from './servers.js';
 import { loadSettings, machine } from './settings.js';
 
 const VERSION = '2021-07-28';
@@ -118,6 +118,9 @@ async function main() {
   const bodiesFile = path.join(settings.dir, 'reference-bodies.json');
   fs.writeFileSync(bodiesFile, JSON.stringify(bodies));
   const reference = await startReference(bodiesFile);
+  const prism = await startPrism();
+  // Prism checks every request against the spec, whose Version enum is `v3`.
+  const prismHeaders = { ...headers, version: 'v3' };
 
   const results: ScenarioResult[] = [];
   try {
@@ -135,6 +138,10 @@ async function main() {
       log(`${scenario.name}: ${connections} connection(s), ${seconds}s`);
       await runLoad(reference.url, { ...refSpec, seconds: settings.warmup });
       const ref = await runLoad(reference.url, refSpec);
+      // Prism back to back with Switchboard: the same requests and connections, its mocked answers.
+      const prismSpec: LoadSpec = { ...spec, headers: prismHeaders };
+      await runLoad(prism.url, { ...prismSpec, seconds: settings.warmup });
+      const mocked = await runLoad(prism.url, prismSpec);
       const background = scenario.background
         ? runPaced(sb.url, {
             method: scenario.background.method,
@@ -152,6 +159,7 @@ async function main() {
         title: scenario.title,
         switchboard: own,
         reference: ref,
+        prism: mocked,
         ratio: ref.perSecond > 0 ? Math.round((own.perSecond / ref.perSecond) * 1000) / 1000 : null,
         bodyBytes: sizes.get(scenario.name) ?? 0,
         ...(scenario.target ? { target: scenario.target } : {}),
@@ -160,7 +168,9 @@ async function main() {
       if (behind)
         result.note = `background: ${behind.perSecond} inbound messages/s, evenly paced (${behind.sent - behind.ok} failed)`;
       results.push(result);
-      log(`  ${own.perSecond} req/s (reference ${ref.perSecond}), p50 ${own.p50} ms, p99 ${own.p99} ms`);
+      log(
+        `  ${own.perSecond} req/s (reference ${ref.perSecond}, Prism ${mocked.perSecond}), p50 ${own.p50} ms, p99 ${own.p99} ms`,
+      );
     }
     for (const scenario of scenarios) {
       const result = results.find((r) => r.name === scenario.name);
@@ -176,6 +186,7 @@ async function main() {
     }
   } finally {
     await reference.stop();
+    await prism.stop();
   }
   const memory = sb.memory();
   await sb.stop();

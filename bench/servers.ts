@@ -1,5 +1,6 @@
-// The two servers a run measures, each in a child process of its own: Switchboard (the compiled server, as
-// `npm start` runs it) and the reference (a bare Fastify route answering a same-sized JSON body from memory).
+// The servers a run measures, each in a child process of its own: Switchboard (the compiled server, as `npm start`
+// runs it), the reference (a bare Fastify route answering a same-sized JSON body from memory), and Prism mocking the
+// same spec (the stateless alternative: examples, no data).
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -40,7 +41,14 @@ function statusKB(pid: number, field: string): number {
   return match ? Number(match[1]) : 0;
 }
 
-async function waitReady(child: ChildProcess, url: string, started: number): Promise<number> {
+/** Ready when `readyPath` answers 200, or (`anyAnswer`) answers at all. */
+async function waitReady(
+  child: ChildProcess,
+  url: string,
+  started: number,
+  readyPath: string,
+  anyAnswer: boolean,
+): Promise<number> {
   let exited: number | null = null;
   child.once('exit', (code) => {
     exited = code ?? -1;
@@ -48,8 +56,8 @@ async function waitReady(child: ChildProcess, url: string, started: number): Pro
   for (;;) {
     if (exited !== null) throw new Error(`server exited with ${exited} before it was ready`);
     try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.status === 200) return performance.now() - started;
+      const response = await fetch(`${url}${readyPath}`);
+      if (response.status === 200 || anyAnswer) return performance.now() - started;
     } catch {
       // Not listening yet.
     }
@@ -58,18 +66,22 @@ async function waitReady(child: ChildProcess, url: string, started: number): Pro
   }
 }
 
-async function start(args: string[], env: Record<string, string>): Promise<ServerProcess> {
+async function start(
+  args: string[] | ((port: number) => string[]),
+  env: Record<string, string>,
+  ready = { path: '/healthz', anyAnswer: false },
+): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, typeof args === 'function' ? args(port) : args, {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const pid = child.pid as number;
   children.add(child);
   child.once('exit', () => children.delete(child));
-  const readyMs = await waitReady(child, url, started);
+  const readyMs = await waitReady(child, url, started, ready.path, ready.anyAnswer);
   return {
     url,
     pid,
@@ -101,4 +113,18 @@ export function startSwitchboard(databaseUrl: string, dataDir: string): Promise<
 /** The reference server answers each scenario's sample body (bodies file: `{name: body}`) at /ref/{name}. */
 export function startReference(bodiesFile: string): Promise<ServerProcess> {
   return start([path.resolve('dist-bench', 'reference-server.js'), bodiesFile], {});
+}
+
+/** Prism (`@stoplight/prism-cli`, a devDependency) mocking the conversations spec Switchboard serves. */
+export function startPrism(): Promise<ServerProcess> {
+  const cli = path.resolve('node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js');
+  const spec = path.resolve('spec', 'v3', 'conversations.json');
+  return start(
+    (port) => [cli, 'mock', '--host', '127.0.0.1', '--port', String(port), spec],
+    {},
+    {
+      path: '/conversations/prism-ready',
+      anyAnswer: true,
+    },
+  );
 }

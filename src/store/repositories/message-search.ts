@@ -24,17 +24,38 @@ type EB = ExpressionBuilder<Database, 'messages'>;
 function textMatch(eb: EB, db: Executor, words: string[]): Expression<SqlBool> {
   if (engineOf(db) === 'sqlite') {
     // Every word, each as a prefix: "direcc"* "marzo"*. Words hold only letters and digits, so quoting is enough.
-    const match = words.map((word) => `"${word}"*`).join(' ');
-    return eb('seq', 'in', sql<number>`(SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${match})`);
+    return eb('seq', 'in', sql<number>`(SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${ftsMatch(words)})`);
   }
   const query = words.map((word) => `${word}:*`).join(' & ');
   // The expression is the index's own (migration 0018), so the GIN index serves it.
   return sql<SqlBool>`to_tsvector('switchboard_text', coalesce(body, '')) @@ to_tsquery('switchboard_text', ${query})`;
 }
 
-function filters(eb: EB, db: Executor, query: MessageSearchQuery): Expression<SqlBool>[] {
+/** Up to this many text matches, SQLite reads them from the full-text index and sorts them; beyond, it walks. */
+const FEW_MATCHES = 5_000;
+
+function ftsMatch(words: string[]): string {
+  return words.map((word) => `"${word}"*`).join(' ');
+}
+
+/**
+ * Whether SQLite should start from the full-text matches rather than walk the location's messages newest first until a
+ * page of them match. A rare word (a name) has a few hundred matches in millions of messages: the walk would read most
+ * of the location to fill a page, where fetching the matches and sorting them is a few milliseconds. A common word
+ * fills a page within a few screens of the walk, where sorting its matches would cost one read per match. The count is
+ * capped, so asking costs at most that many index entries.
+ */
+async function fewMatches(db: Executor, words: string[]): Promise<boolean> {
+  if (engineOf(db) !== 'sqlite') return false;
+  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM messages_fts
+    WHERE messages_fts MATCH ${ftsMatch(words)} LIMIT ${FEW_MATCHES + 1})`.execute(db);
+  return Number(rows[0]?.n ?? 0) <= FEW_MATCHES;
+}
+
+function filters(eb: EB, db: Executor, query: MessageSearchQuery, fromMatches = false): Expression<SqlBool>[] {
   const conditions: Expression<SqlBool>[] = [
-    eb('location_id', '=', query.locationId),
+    // `+location_id` hides the location's indexes from SQLite's planner, so it starts from the text matches.
+    fromMatches ? sql<SqlBool>`+location_id = ${query.locationId}` : eb('location_id', '=', query.locationId),
     textMatch(eb, db, query.words),
     // Not happened yet: searched once sent, as the history lists it.
     eb('status', '!=', 'scheduled'),
@@ -51,11 +72,12 @@ export async function searchMessages(
   query: MessageSearchQuery,
 ): Promise<{ rows: MessageRow[]; more: boolean; total: number }> {
   const before = query.before;
+  const fromMatches = await fewMatches(db, query.words);
   const page = db
     .selectFrom('messages')
     .selectAll()
     .where((eb) => {
-      const conditions = filters(eb, db, query);
+      const conditions = filters(eb, db, query, fromMatches);
       if (before) conditions.push(olderThan(eb, before));
       return eb.and(conditions);
     })
@@ -66,7 +88,7 @@ export async function searchMessages(
   const count = db
     .selectFrom('messages')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where((eb) => eb.and(filters(eb, db, query)));
+    .where((eb) => eb.and(filters(eb, db, query, fromMatches)));
   const compiled = count.compile();
   // The same for every page of a search (the cursor is no part of it): counted once while nothing changes.
   const total = cachedCount(db, `${compiled.sql}\n${JSON.stringify(compiled.parameters)}`, async () =>

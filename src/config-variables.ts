@@ -111,6 +111,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       v('REALTIME_RETENTION_EVENTS', '10000', 'events a location keeps at most'),
       v('REALTIME_PRUNE_INTERVAL_MS', '60000', 'how often old events are pruned'),
       v('TYPING_TTL_MS', '5000', 'a typing signal not renewed within this time ends'),
+      v('REALTIME_AUTH_RECHECK_MS', '500', 'how often open event streams check their token still holds'),
     ],
   },
   {

@@ -118,6 +118,8 @@ export interface RealtimeConfig {
   pruneIntervalMs: number;
   /** An `isTyping: true` that is not renewed within this time turns false by itself. */
   typingTtlMs: number;
+  /** How often an open stream's credentials are checked again: a revoked one ends its streams within this time. */
+  authRecheckMs: number;
 }
 
 /** The live chat visitor API: visitors are untrusted, so their input is bounded and rate limited. */
@@ -355,6 +357,7 @@ function parseRealtime(env: Env): RealtimeConfig {
     retentionEvents: integer(env, 'REALTIME_RETENTION_EVENTS', 10_000, 10, 100_000_000),
     pruneIntervalMs: integer(env, 'REALTIME_PRUNE_INTERVAL_MS', 60_000, 100, 24 * HOUR),
     typingTtlMs: integer(env, 'TYPING_TTL_MS', 5_000, 100, 60_000),
+    authRecheckMs: integer(env, 'REALTIME_AUTH_RECHECK_MS', 500, 50, 60_000),
   };
 }
 

@@ -19,7 +19,8 @@ declare module 'fastify' {
   }
 }
 
-function bearer(request: FastifyRequest, fromQuery = false): string | null {
+/** The bearer token of a request (or its `access_token` query parameter, where the route takes one). */
+export function bearer(request: FastifyRequest, fromQuery = false): string | null {
   const header = request.headers.authorization;
   if (!header) return fromQuery ? queryParameter(request, 'access_token') : null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

@@ -25,6 +25,11 @@ export interface StreamRequest {
   follow: boolean;
   view: StreamView;
   headers: Record<string, string>;
+  /**
+   * Whether the stream may go on: null while its credentials hold, else why not. Asked every `recheckMs`; a stream
+   * that lost its right (token revoked, app uninstalled, location deleted) ends with an `end` frame saying why.
+   */
+  revoked?: () => Promise<string | null>;
 }
 
 export class RealtimeHub implements EventNotifier {
@@ -110,6 +115,7 @@ export class RealtimeHub implements EventNotifier {
         cursor = head;
       }
       await connection.send({ id: cursor, event: 'ready', data: { lastEventId: cursor } });
+      if (request.revoked) this.watchCredentials(connection, request.revoked);
       if (request.follow) {
         this.follow(connection, new Subscription(locationId, cursor, connection, request.view, this.reader, onError));
       } else {
@@ -121,6 +127,27 @@ export class RealtimeHub implements EventNotifier {
       onError(error);
       connection.close();
     }
+  }
+
+  /** Ends the stream, with a final `end` frame, once its credentials no longer hold. */
+  private watchCredentials(connection: SseConnection, revoked: () => Promise<string | null>): void {
+    let checking = false;
+    const timer = setInterval(async () => {
+      if (checking || connection.closed) return;
+      checking = true;
+      try {
+        const reason = await revoked();
+        if (reason === null || connection.closed) return;
+        connection.offer({ event: 'end', data: { reason } });
+        connection.close();
+      } catch (error) {
+        this.log.warn({ err: error }, 'realtime: checking the credentials of a stream failed');
+      } finally {
+        checking = false;
+      }
+    }, this.config.authRecheckMs);
+    timer.unref();
+    connection.onClose(() => clearInterval(timer));
   }
 
   private follow(connection: SseConnection, subscription: Subscription): void {

@@ -33,3 +33,21 @@ export const locationView: StreamView = {
   event: (event) => ({ id: event.seq, event: event.type, data: presentStoredEvent(event) }),
   typing: (event) => ({ event: 'typing', data: presentTyping(event) }),
 };
+
+/**
+ * The stream of a token without `conversations/message.readonly`: it never shows more than the REST API would to the
+ * same token, so message and email bodies are left out of every event (the conversation, which
+ * `conversations.readonly` reads anyway, stays) and only the message's id says which one changed.
+ */
+export const locationViewWithoutMessages: StreamView = {
+  event: (event) => {
+    const { message, email, ...rest } = event.payload;
+    const messageId = typeof message?.id === 'string' ? { messageId: message.id } : {};
+    return {
+      id: event.seq,
+      event: event.type,
+      data: presentStoredEvent({ ...event, payload: { ...rest, ...messageId } as typeof event.payload }),
+    };
+  },
+  typing: locationView.typing,
+};

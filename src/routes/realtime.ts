@@ -1,9 +1,10 @@
 // GET /conversations/events/stream (Switchboard extension): a location's domain events as server-sent events,
 // resumable with Last-Event-ID. The token may come as a query parameter, for EventSource.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isCompanyContext } from '../domain/credentials.js';
 import { requestSchemas } from '../http/openapi.js';
-import { authOf } from '../http/pipeline.js';
-import { locationView } from '../realtime/views.js';
+import { authOf, bearer } from '../http/pipeline.js';
+import { locationView, locationViewWithoutMessages } from '../realtime/views.js';
 import type { Services } from '../services.js';
 import { preflightRoute } from './preflight.js';
 import { type Route, schemaFrom } from './route.js';
@@ -28,20 +29,34 @@ export function streamHeaders(reply: FastifyReply): Record<string, string> {
   return headers;
 }
 
-export function realtimeRoutes({ realtime }: Services): Route[] {
+const STREAM_SCOPE = 'conversations.readonly';
+/** Message and email bodies on the stream need the scope the REST API asks to read them (docs/security.md). */
+const MESSAGE_SCOPE = 'conversations/message.readonly';
+
+export function realtimeRoutes({ realtime, auth }: Services): Route[] {
   return [
     {
       method: 'GET',
       url: '/conversations/events/stream',
-      access: { kind: 'location', scope: 'conversations.readonly', locationFrom: 'query', queryCredentials: true },
+      access: { kind: 'location', scope: STREAM_SCOPE, locationFrom: 'query', queryCredentials: true },
       schema: schemaFrom(requestSchemas('extensions', 'stream-conversation-events')),
       handler: async (request: FastifyRequest<{ Querystring: StreamQuery }>, reply) => {
+        const caller = authOf(request);
+        const token = bearer(request, true) ?? '';
         await realtime.stream(reply, {
-          locationId: authOf(request).locationId,
+          locationId: caller.locationId,
           lastEventId: lastEventIdOf(request),
           follow: request.query.follow !== false,
-          view: locationView,
+          view: caller.scopes.has(MESSAGE_SCOPE) ? locationView : locationViewWithoutMessages,
           headers: streamHeaders(reply),
+          // The token is checked again while the stream is open: revoked, its app uninstalled or its location deleted,
+          // the stream ends (a narrowed scope too).
+          revoked: async () => {
+            const now = await auth.authenticate(token);
+            if (!now || isCompanyContext(now) || now.locationId !== caller.locationId) return 'credentials-revoked';
+            if (!now.scopes.has(STREAM_SCOPE)) return 'scope-removed';
+            return null;
+          },
         });
       },
     },

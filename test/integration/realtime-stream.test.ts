@@ -14,6 +14,9 @@ import { SseStream, seqs } from '../helpers/sse.js';
 
 const STREAM = '/conversations/events/stream';
 
+/** A reader of events and of the messages in them (message bodies need the message scope: docs/security.md). */
+const READER_SCOPES = ['conversations.readonly', 'conversations/message.readonly'];
+
 describe.each(ENGINES)('realtime stream on %s', (engine) => {
   let harness: Harness;
 
@@ -32,7 +35,7 @@ describe.each(ENGINES)('realtime stream on %s', (engine) => {
 
   /** A stream of the location, opened with a read-only token; resolves once the server has sent `ready`. */
   async function follow(location: TestLocation, headers: Record<string, string> = {}, query = '') {
-    const token = await issueToken(harness, location.locationId, ['conversations.readonly']);
+    const token = await issueToken(harness, location.locationId, READER_SCOPES);
     const stream = await SseStream.open(`${harness.baseUrl}${STREAM}${query}`, {
       authorization: `Bearer ${token}`,
       version: VERSION,
@@ -138,7 +141,7 @@ describe.each(ENGINES)('realtime stream on %s', (engine) => {
     const location = await createLocation(harness);
     const contact = await createContact(location, { phone: '+15550100003' });
     await inbound(location, contact.id, 'before anyone listened');
-    const token = await issueToken(harness, location.locationId, ['conversations.readonly']);
+    const token = await issueToken(harness, location.locationId, READER_SCOPES);
     const query = `?access_token=${token}&version=${VERSION}&lastEventId=0&follow=false`;
     const replay = await SseStream.open(`${harness.baseUrl}${STREAM}${query}`);
     await replay.end();

@@ -1,24 +1,41 @@
 // The package as an operator gets it: `npm pack`, installed into an empty folder, then `npx switchboard serve`.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, Serving } from '../helpers/cli.js';
 
 const NPM = 'npm';
+const run = promisify(execFile);
+
+/**
+ * A copy of the tracked tree with the same node_modules, so that packing (whose prepare script builds dist/) never
+ * rewrites the dist/ that other test files run at the same time.
+ */
+function copyOfTree(into: string): string {
+  const tree = path.join(into, 'tree');
+  const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0');
+  for (const file of tracked.filter(Boolean)) {
+    if (!fs.existsSync(path.join(ROOT, file))) continue; // deleted in the work tree, not yet committed
+    fs.mkdirSync(path.dirname(path.join(tree, file)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, file), path.join(tree, file));
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'));
+  return tree;
+}
 
 describe('the npm package', () => {
   let dir: string;
   let tarball: string;
   let files: string[];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-pack-'));
     // `npm pack` runs the prepare script (the build) first, as publishing would.
-    const [packed] = JSON.parse(
-      execFileSync(NPM, ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }),
-    ) as { filename: string; files: { path: string }[] }[];
+    const { stdout } = await run(NPM, ['pack', '--json', '--pack-destination', dir], { cwd: copyOfTree(dir) });
+    const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     if (!packed) throw new Error('npm pack reported no package');
     tarball = path.join(dir, packed.filename);
     files = packed.files.map((file) => file.path);
@@ -43,11 +60,8 @@ describe('the npm package', () => {
       JSON.stringify({ name: 'operator-app', private: true, allowScripts: { 'better-sqlite3': true } }),
     );
     // The registry's packages come from npm's cache where it has them; better-sqlite3 builds from source.
-    execFileSync(NPM, ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline'], {
-      cwd: app,
-      stdio: 'pipe',
-    });
-    const version = execFileSync('npx', ['--no-install', 'switchboard', '--version'], { cwd: app, encoding: 'utf8' });
+    await run(NPM, ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app });
+    const { stdout: version } = await run('npx', ['--no-install', 'switchboard', '--version'], { cwd: app });
     expect(version.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
 
     const env = {
@@ -66,5 +80,5 @@ describe('the npm package', () => {
     } finally {
       expect(await serving.stop()).toBe(0);
     }
-  }, 600_000);
+  }, 1_200_000);
 });

@@ -11,6 +11,7 @@ import { type Clock, systemClock, VirtualClock } from './domain/clock.js';
 import { registerDurableAcks } from './http/durable-acks.js';
 import { errorBody, handleError, handleFrameworkError } from './http/errors.js';
 import { registerApiFaults } from './http/faults.js';
+import { registerJournal } from './http/journal.js';
 import { registerJsonBodies } from './http/json-body.js';
 import { serializeRequest } from './http/logging.js';
 import { registerPipeline } from './http/pipeline.js';
@@ -62,6 +63,9 @@ export function createApp({ config, store, clock = configuredClock(config) }: Ap
   registerRateLimits(server, services.rateLimits);
   // After the rate limits, so a fault's 429 shows the caller's real budget.
   registerApiFaults(server, services.sandbox.faults, services.rateLimits);
+  registerJournal(server, services.sandbox.recorder);
+  // Recorded requests still in memory are written before the store closes.
+  server.addHook('onClose', async () => services.sandbox.recorder.flush());
   server.addHook('onReady', async () => services.rateLimits.start(server.log));
   server.addHook('onClose', async () => services.rateLimits.close());
   // Realtime: the bus starts with the server; open streams end before it closes (they would hold it open).

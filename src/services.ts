@@ -41,6 +41,7 @@ import { collectBlobJob } from './jobs/collect-blob.js';
 import { deliverMessageJob } from './jobs/deliver-message.js';
 import { deliverWebhookJob } from './jobs/deliver-webhook.js';
 import { JobRunner } from './jobs/runner.js';
+import { JournalRecorder } from './journal/recorder.js';
 import { createRateCounter } from './ratelimit/index.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { createEventBus } from './realtime/index.js';
@@ -177,6 +178,7 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
       events,
       emailDomain: config.emailDomain,
       messageStatus: core.messageStatus,
+      recorder: new JournalRecorder({ store, clock, config: config.sandbox.journal }),
       // A whole-instance reset leaves the instance as a first start would (the demo location, if BOOTSTRAP_DEMO).
       afterResetAll: async () => {
         await bootstrapDemo(config, store, services);

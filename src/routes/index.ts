@@ -12,6 +12,7 @@ import { adminOutboxRoutes } from './admin/outbox.js';
 import { adminRateLimitRoutes } from './admin/rate-limits.js';
 import { sandboxClockRoutes } from './admin/sandbox/clock.js';
 import { sandboxFaultRoutes } from './admin/sandbox/faults.js';
+import { sandboxJournalRoutes } from './admin/sandbox/journal.js';
 import { sandboxResetRoutes } from './admin/sandbox/reset.js';
 import { sandboxSimulateRoutes } from './admin/sandbox/simulate.js';
 import { adminWebhookRoutes } from './admin/webhooks.js';
@@ -73,5 +74,6 @@ export function allRoutes(services: Services): Route[] {
     ...sandboxClockRoutes(services),
     ...sandboxFaultRoutes(services),
     ...sandboxSimulateRoutes(services),
+    ...sandboxJournalRoutes(services),
   ];
 }

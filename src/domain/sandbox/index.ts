@@ -3,12 +3,14 @@
 import type { EventLog } from '../../events/event-log.js';
 import type { BlobStore } from '../../files/port.js';
 import type { JobRunner } from '../../jobs/runner.js';
+import type { JournalRecorder } from '../../journal/recorder.js';
 import type { Store } from '../../store/database.js';
 import type { Clock } from '../clock.js';
 import type { FileService } from '../files.js';
 import type { MessageStatusService } from '../messages/status.js';
 import { ClockControl } from './clock-control.js';
 import type { FaultRegistry } from './faults.js';
+import { RequestJournal } from './journal.js';
 import { ResetService } from './reset.js';
 import { Simulator } from './simulate.js';
 
@@ -17,6 +19,8 @@ export interface SandboxServices {
   clock: ClockControl;
   faults: FaultRegistry;
   simulate: Simulator;
+  journal: RequestJournal;
+  recorder: JournalRecorder;
 }
 
 export interface SandboxDeps {
@@ -29,13 +33,17 @@ export interface SandboxDeps {
   events: EventLog;
   emailDomain: string;
   messageStatus: MessageStatusService;
+  recorder: JournalRecorder;
   afterResetAll: () => Promise<void>;
 }
 
 export function sandboxServices(deps: SandboxDeps): SandboxServices {
   const { store, clock, jobs, blobs } = deps;
+  const journal = new RequestJournal({ store, recorder: deps.recorder });
   return {
-    reset: new ResetService({ store, blobs, afterResetAll: deps.afterResetAll }),
+    reset: new ResetService({ store, blobs, beforeReset: () => journal.flush(), afterResetAll: deps.afterResetAll }),
+    journal,
+    recorder: deps.recorder,
     clock: new ClockControl({ clock, store, jobs }),
     faults: deps.faults,
     simulate: new Simulator({

@@ -34,6 +34,8 @@ export class ResetService {
     private readonly deps: {
       store: Store;
       blobs: BlobStore;
+      /** Writes recorded requests still in memory, so none of a reset location is written after the reset. */
+      beforeReset: () => Promise<void>;
       /** Runs after a whole-instance reset (the demo location again, when BOOTSTRAP_DEMO says so). */
       afterResetAll: () => Promise<void>;
     },
@@ -56,6 +58,7 @@ export class ResetService {
   /** Every location and everything in them, and every app unless `keepApps`. */
   async resetAll(input: { keepApps?: boolean }): Promise<ResetAllResult> {
     const { store } = this.deps;
+    await this.deps.beforeReset();
     const outcome = await store.db.transaction().execute(async (trx) => {
       const ids = await allLocationIds(trx);
       const blobKeys: string[] = [];
@@ -76,6 +79,7 @@ export class ResetService {
 
   private async inTransaction(locationId: string, deleteLocation: boolean) {
     const { store } = this.deps;
+    await this.deps.beforeReset();
     const outcome = await store.db.transaction().execute(async (trx) => {
       if (!(await findLocation(trx, locationId))) throw notFound('Location');
       const blobKeys = await locationBlobKeys(trx, locationId);

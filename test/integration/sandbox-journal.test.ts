@@ -1,0 +1,129 @@
+// The journal of every call, read the way a CI job reads it when a test fails: newest first, filtered, paged, with
+// bodies trimmed and never a credential.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from '../helpers/engines.js';
+import { createContact, createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+import { send, uniquePhone } from '../helpers/messages.js';
+import { highLevelClient } from '../helpers/sdk.js';
+
+describe.each(ENGINES)('request journal (%s)', (engine) => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness(engine, { env: { JOURNAL_MAX_BODY_BYTES: '64', JOURNAL_MAX_ROWS: '5' } });
+  });
+  afterAll(async () => harness?.close());
+
+  const journal = (location: TestLocation, query: Record<string, string | number> = {}) =>
+    harness.admin.get(null, `/admin/v1/locations/${location.locationId}/requests`, { query });
+
+  it('records each public call with its route, status, caller and trimmed bodies, newest first', async () => {
+    const location = await createLocation(harness);
+    const conversation = await createConversation(location);
+    const sdk = highLevelClient(harness.baseUrl, location.token);
+    await sdk.conversations.getConversation({ conversationId: conversation.id });
+    const missing = await location.api.get(null, '/conversations/doesnotexist0000000000');
+    expect(missing.status).toBe(404);
+
+    const read = await journal(location);
+    expect(read.status, JSON.stringify(read.body)).toBe(200);
+    const [last, previous] = read.body.requests;
+    expect(last).toMatchObject({
+      method: 'GET',
+      path: '/conversations/doesnotexist0000000000',
+      route: '/conversations/{conversationId}',
+      status: 404,
+      traceId: missing.headers.get('x-trace-id'),
+    });
+    expect(previous).toMatchObject({
+      method: 'GET',
+      route: '/conversations/{conversationId}',
+      status: 200,
+      requestBody: null,
+      appId: null,
+    });
+    expect(previous.tokenId).toEqual(expect.any(String));
+    expect(previous.durationMs).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(previous.dateAdded)).not.toBeNaN();
+    // Bodies cut to JOURNAL_MAX_BODY_BYTES (64 here).
+    expect(typeof previous.responseBody).toBe('string');
+    expect(Buffer.byteLength(previous.responseBody)).toBeLessThanOrEqual(64);
+    // The contact and conversation creations are there too.
+    const create = read.body.requests.find((r: { route: string }) => r.route === '/conversations');
+    expect(create).toMatchObject({ method: 'POST', status: 201 });
+    expect(create.requestBody).toEqual(expect.stringContaining(location.locationId));
+    // Never a credential.
+    expect(JSON.stringify(read.body)).not.toContain(location.token);
+  });
+
+  it('filters by method, route and status (or class), pages with nextAfter, and keeps JOURNAL_MAX_ROWS', async () => {
+    const location = await createLocation(harness);
+    const contact = await createContact(location, { phone: uniquePhone() });
+    for (let i = 0; i < 3; i++) await send(location, { type: 'SMS', contactId: contact.id, message: `m${i}` });
+    await location.api.post(null, '/conversations/messages', { type: 'SMS', contactId: contact.id });
+
+    const posts = await journal(location, { method: 'POST', route: '/conversations/messages' });
+    expect(posts.body.requests.map((r: { status: number }) => r.status)).toEqual([422, 200, 200, 200]);
+    const failures = await journal(location, { status: '4xx' });
+    expect(failures.body.requests).toHaveLength(1);
+    expect(failures.body.requests[0].responseBody).toEqual(expect.stringContaining('422'));
+    expect((await journal(location, { status: '200' })).body.requests).toHaveLength(3);
+
+    const first = await journal(location, { limit: 2 });
+    expect(first.body.requests).toHaveLength(2);
+    const second = await journal(location, { limit: 2, after: first.body.nextAfter });
+    const third = await journal(location, { limit: 2, after: second.body.nextAfter });
+    const ids = [...first.body.requests, ...second.body.requests, ...third.body.requests].map(
+      (r: { id: string }) => r.id,
+    );
+    // Five kept (JOURNAL_MAX_ROWS), the contact's creation pruned.
+    expect(new Set(ids).size).toBe(5);
+    expect(third.body.nextAfter).toBeNull();
+  });
+
+  it('masks a token sent as a query parameter, and records nothing of admin calls', async () => {
+    const location = await createLocation(harness);
+    const stream = await fetch(
+      `${harness.baseUrl}/conversations/events/stream?locationId=${location.locationId}&access_token=${location.token}&version=2021-07-28&follow=false`,
+    ).catch(() => null);
+    expect(stream?.status).toBe(200);
+    await stream?.text();
+    await harness.admin.get(null, `/admin/v1/locations/${location.locationId}`);
+    // A call is recorded once its answer has finished, just after the client has read it.
+    let read = await journal(location);
+    for (let i = 0; i < 20 && read.body.requests.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      read = await journal(location);
+    }
+    const recorded = read.body.requests.find((r: { route: string }) => r.route === '/conversations/events/stream');
+    expect(recorded.query).toMatchObject({ access_token: '[redacted]', locationId: location.locationId });
+    expect(JSON.stringify(read.body)).not.toContain(location.token);
+    expect(read.body.requests.some((r: { path: string }) => r.path.startsWith('/admin'))).toBe(false);
+  });
+
+  it('answers 404 for an unknown location, 422 for a bad filter, 401 without the admin token', async () => {
+    const location = await createLocation(harness);
+    expect((await harness.admin.get(null, '/admin/v1/locations/nowhere/requests')).status).toBe(404);
+    expect((await journal(location, { status: 'bad' })).status).toBe(422);
+    expect((await journal(location, { after: 'unknown' })).status).toBe(422);
+    expect(
+      (await harness.client(location.token).get(null, `/admin/v1/locations/${location.locationId}/requests`)).status,
+    ).toBe(401);
+  });
+});
+
+describe('JOURNAL=off', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness('sqlite', { env: { JOURNAL: 'off' } });
+  });
+  afterAll(async () => harness?.close());
+
+  it('records nothing', async () => {
+    const location = await createLocation(harness);
+    await createConversation(location);
+    const read = await harness.admin.get(null, `/admin/v1/locations/${location.locationId}/requests`);
+    expect(read.body).toMatchObject({ requests: [], nextAfter: null });
+  });
+});

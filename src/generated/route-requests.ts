@@ -1152,6 +1152,18 @@ export interface components {
         "POST /admin/v1/locations/:locationId/simulate/inbound Params": {
             locationId: string;
         };
+        "GET /admin/v1/locations/:locationId/requests Querystring": {
+            /** @default 50 */
+            limit: number;
+            after?: string;
+            /** @enum {string} */
+            method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "get" | "post" | "put" | "patch" | "delete";
+            route?: string;
+            status?: string;
+        };
+        "GET /admin/v1/locations/:locationId/requests Params": {
+            locationId: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1267,4 +1279,5 @@ export interface ValidatedRequests {
   "DELETE /admin/v1/faults": {};
   "POST /admin/v1/locations/:locationId/messages/:messageId/carrier": { Body: components['schemas']["POST /admin/v1/locations/:locationId/messages/:messageId/carrier Body"]; Params: components['schemas']["POST /admin/v1/locations/:locationId/messages/:messageId/carrier Params"]; };
   "POST /admin/v1/locations/:locationId/simulate/inbound": { Body: components['schemas']["POST /admin/v1/locations/:locationId/simulate/inbound Body"]; Params: components['schemas']["POST /admin/v1/locations/:locationId/simulate/inbound Params"]; };
+  "GET /admin/v1/locations/:locationId/requests": { Querystring: components['schemas']["GET /admin/v1/locations/:locationId/requests Querystring"]; Params: components['schemas']["GET /admin/v1/locations/:locationId/requests Params"]; };
 }

@@ -11,6 +11,7 @@ import type { Clock } from '../clock.js';
 import { keyReused, requestHash } from '../idempotency.js';
 import { SEND_TYPES } from '../message-types.js';
 import { providerForSend, requireAppProvider } from '../providers.js';
+import { requireAttachmentUrls } from './attachment-urls.js';
 import {
   logOutboundCall,
   type OutboundCallInput,
@@ -33,6 +34,7 @@ export class MessageService {
   constructor(private readonly deps: MessageServiceDeps) {}
 
   async send(locationId: string, input: SendInput, idempotencyKey?: string): Promise<SendResult> {
+    requireAttachmentUrls(input.attachments);
     const { store, events, clock, jobs, deliverJob, emailDomain } = this.deps;
     const hash = idempotencyKey ? requestHash(input) : '';
     const replay = async () => {
@@ -94,6 +96,7 @@ export class MessageService {
 
   /** `appId` is the caller's: a conversationProviderId must name a provider of that app installed here. */
   async inbound(locationId: string, input: ProcessInput, appId: string | null = null): Promise<ProcessResult> {
+    requireAttachmentUrls(input.attachments);
     return this.process(locationId, async (ctx) => {
       await requireAppProvider(ctx.db, locationId, appId, input.conversationProviderId);
       return processMessage(ctx, input);
@@ -105,6 +108,7 @@ export class MessageService {
     input: OutboundCallInput,
     appId: string | null = null,
   ): Promise<ProcessResult> {
+    requireAttachmentUrls(input.attachments);
     return this.process(locationId, async (ctx) => {
       await requireAppProvider(ctx.db, locationId, appId, input.conversationProviderId);
       return logOutboundCall(ctx, input);

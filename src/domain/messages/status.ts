@@ -10,6 +10,7 @@ import { type RecipientStatus, type RecipientUpdate, upsertRecipients } from '..
 import { DomainError, notFound } from '../errors.js';
 import { isEmailCode } from '../message-types.js';
 import { requireProviderOwner } from '../providers.js';
+import { requireAttachmentUrls } from './attachment-urls.js';
 
 export type ProviderStatus = 'delivered' | 'failed' | 'pending' | 'read';
 
@@ -161,6 +162,7 @@ export async function replaceCallAttachments(
   if (!supportsAttachments(message)) {
     throw new DomainError('FORBIDDEN', 'Message type does not support attachment updates');
   }
+  requireAttachmentUrls(attachments);
   if (attachments.length > MAX_CALL_ATTACHMENTS) {
     throw new DomainError('VALIDATION_FAILED', [
       `attachments must contain no more than ${MAX_CALL_ATTACHMENTS} elements`,

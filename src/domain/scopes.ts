@@ -7,6 +7,7 @@ export const SCOPES = [
   'conversations/livechat.write',
   'contacts.readonly',
   'contacts.write',
+  'locations.readonly',
   // Company (agency) tokens: minting location tokens, listing the locations an app is installed on.
   'oauth.readonly',
   'oauth.write',

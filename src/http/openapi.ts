@@ -12,6 +12,7 @@ const SPEC_FILES = {
   conversations: 'v3/conversations.json',
   contacts: 'reference/contacts.json',
   oauth: 'reference/oauth.json',
+  locations: 'reference/locations.json',
   /** Switchboard's own operations, documented in the same form (not HighLevel's). */
   extensions: 'switchboard/extensions.json',
 } as const;

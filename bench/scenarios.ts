@@ -28,6 +28,8 @@ export interface Samples {
   users: string[];
   conversations: { id: string; contactId: string }[];
   contactsWithPhone: string[];
+  /** Phones and emails of contacts drawn across the whole location, for the lookups integrations make first. */
+  contactKeys: { phone: string | null; email: string | null }[];
   busiest: { id: string; messages: number } | null;
 }
 
@@ -64,9 +66,21 @@ export async function drawSamples(peek: Peek, locationId: string, users: string[
     `select id from contacts where phone is not null and id in (${contactIds.map(() => '?').join(',')})`,
     contactIds,
   );
+  // Random points of the id space (ids are random base62), so the keys come from anywhere in the location.
+  const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  const contactKeys: Samples['contactKeys'] = [];
+  for (let i = 0; i < 200; i++) {
+    const from = Array.from({ length: 3 }, () => BASE62[Math.floor(Math.random() * 62)]).join('');
+    const [row] = await peek.rows<{ phone: string | null; email: string | null }>(
+      'select phone, email from contacts where location_id = ? and id >= ? order by id limit 1',
+      [locationId, from],
+    );
+    if (row) contactKeys.push(row);
+  }
   return {
     locationId,
     users,
+    contactKeys,
     conversations: shuffle(conversations).slice(0, 1000),
     contactsWithPhone: shuffle(withPhone.map((row) => row.id)),
     busiest,
@@ -167,6 +181,35 @@ export async function buildScenarios(api: Api, samples: Samples, conversationCou
       requests: [{ path: `/conversations/search?${location}${deepSearch}` }],
       latency: true,
       target: { kind: 'relative', to: 'search.page1', maxFactor: 1.5 },
+    },
+    {
+      // What a chatbot provider or an agent does before anything else: find the contact by phone (the SDK's
+      // getContacts), or by email (the newer search).
+      name: 'contacts.phone',
+      title: 'GET /contacts/?query=<phone>',
+      method: 'GET',
+      requests: samples.contactKeys
+        .filter((key) => key.phone)
+        .map((key) => ({ path: `/contacts/?${location}&query=${encodeURIComponent(key.phone as string)}` })),
+      latency: true,
+      target: { kind: 'p99', maxMs: 10 },
+    },
+    {
+      name: 'contacts.email',
+      title: 'POST /contacts/search (email eq)',
+      method: 'POST',
+      requests: samples.contactKeys
+        .filter((key) => key.email)
+        .map((key) => ({
+          path: '/contacts/search',
+          body: JSON.stringify({
+            locationId: samples.locationId,
+            pageLimit: 20,
+            filters: [{ field: 'email', operator: 'eq', value: key.email }],
+          }),
+        })),
+      latency: true,
+      target: { kind: 'p99', maxMs: 10 },
     },
     {
       name: 'messages.list',

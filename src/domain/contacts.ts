@@ -2,6 +2,7 @@
 // and every change keeps the contact's conversation (search text, assignment) in step.
 import type { Store } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
+import { type ContactPage, searchContacts } from '../store/repositories/contact-search.js';
 import {
   type ContactRow,
   deleteContact,
@@ -14,6 +15,7 @@ import {
 import { syncConversationWithContact } from '../store/repositories/conversations.js';
 import type { Clock } from './clock.js';
 import { fullNameOf, normaliseDateOfBirth, normaliseEmail, normalisePhone, splitName } from './contact-fields.js';
+import type { ContactSearch } from './contact-search.js';
 import { DomainError, notFound } from './errors.js';
 import { newId } from './ids.js';
 
@@ -222,6 +224,32 @@ export class ContactService {
       await replaceContact(trx, row);
       await syncConversationWithContact(trx, row, now);
       return { contact: row, created: false };
+    });
+  }
+
+  /** Runs a search built by contact-search.ts: one page of contacts and how many match in all. */
+  search(search: ContactSearch): Promise<ContactPage> {
+    return searchContacts(this.store.db, this.store.engine, search);
+  }
+
+  /** The contact a new one with this email or phone would duplicate (email first, then phone), as create checks it. */
+  async findDuplicateOf(locationId: string, input: { email?: string; phone?: string }): Promise<ContactRow | null> {
+    const probe = applyInput(emptyContact(locationId, 0), { email: input.email, phone: input.phone }, 0);
+    return (await this.findDuplicate(this.store.db, probe))?.contact ?? null;
+  }
+
+  /** Adds tags to a contact's own (keeping theirs and the order they came in) or removes them; answers the result. */
+  async changeTags(locationId: string, id: string, tags: string[], change: 'add' | 'remove'): Promise<string[]> {
+    return this.store.db.transaction().execute(async (trx) => {
+      const existing = await findContact(trx, locationId, id);
+      if (!existing) throw notFound('Contact');
+      const current = JSON.parse(existing.tags) as string[];
+      const named = new Set(tags.map((tag) => tag.trim()).filter(Boolean));
+      const next = change === 'add' ? [...current, ...named] : current.filter((tag) => !named.has(tag));
+      const row = applyInput(existing, { tags: next }, this.clock.now());
+      await replaceContact(trx, row);
+      await syncConversationWithContact(trx, row, this.clock.now());
+      return JSON.parse(row.tags) as string[];
     });
   }
 

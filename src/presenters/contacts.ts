@@ -40,3 +40,8 @@ export function presentContact(row: ContactRow) {
   for (const [key, value] of Object.entries(optional)) if (value !== null) contact[key] = value;
   return contact;
 }
+
+/** A contact of the newer search, with the searchAfter that pages on after it. */
+export function presentSearchedContact(row: ContactRow, sortKey: string | number) {
+  return { ...presentContact(row), searchAfter: [typeof sortKey === 'string' ? sortKey : Number(sortKey), row.id] };
+}

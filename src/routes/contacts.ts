@@ -1,4 +1,4 @@
-// Contacts, as HighLevel's contacts API serves them: create, get, update, delete and upsert.
+// Contacts, as HighLevel's contacts API serves them: create, get, update, delete, upsert, and their tags.
 import type { FastifyRequest } from 'fastify';
 import type { ContactInput } from '../domain/contacts.js';
 import { requestSchemas } from '../http/openapi.js';
@@ -8,11 +8,18 @@ import type { Services } from '../services.js';
 import { type Route, schemaFrom } from './route.js';
 
 type ById = FastifyRequest<{ Params: { contactId: string } }>;
+type WithTags = FastifyRequest<{ Params: { contactId: string }; Body: { tags: string[] } }>;
 type WithBody = FastifyRequest<{ Body: ContactInput & { locationId?: string } }>;
 
 // The spec types dateOfBirth as an object, yet documents (and clients send) date strings; the domain checks the format.
 const lenientBody = {
   properties: { dateOfBirth: { type: ['string', 'null'], maxLength: 64 } },
+};
+
+const tagsBody = {
+  properties: {
+    tags: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 256 } },
+  },
 };
 
 function contactInput(body: ContactInput & { locationId?: string }): ContactInput {
@@ -76,6 +83,27 @@ export function contactRoutes({ contacts }: Services): Route[] {
       handler: async (request: ById) => {
         await contacts.delete(authOf(request).locationId, request.params.contactId);
         return { succeded: true };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/contacts/:contactId/tags',
+      access: { kind: 'location', scope: 'contacts.write' },
+      schema: schemaFrom(requestSchemas('contacts', 'add-tags'), { body: tagsBody }),
+      handler: async (request: WithTags, reply) => {
+        const { locationId } = authOf(request);
+        const tags = await contacts.changeTags(locationId, request.params.contactId, request.body.tags, 'add');
+        return reply.code(201).send({ tags });
+      },
+    },
+    {
+      method: 'DELETE',
+      url: '/contacts/:contactId/tags',
+      access: { kind: 'location', scope: 'contacts.write' },
+      schema: schemaFrom(requestSchemas('contacts', 'remove-tags'), { body: tagsBody }),
+      handler: async (request: WithTags) => {
+        const { locationId } = authOf(request);
+        return { tags: await contacts.changeTags(locationId, request.params.contactId, request.body.tags, 'remove') };
       },
     },
   ];

@@ -16,6 +16,7 @@ import { sandboxJournalRoutes } from './admin/sandbox/journal.js';
 import { sandboxResetRoutes } from './admin/sandbox/reset.js';
 import { sandboxSimulateRoutes } from './admin/sandbox/simulate.js';
 import { adminWebhookRoutes } from './admin/webhooks.js';
+import { contactSearchRoutes } from './contact-search.js';
 import { contactRoutes } from './contacts.js';
 import { conversationSearchRoutes } from './conversation-search.js';
 import { conversationRoutes } from './conversations.js';
@@ -24,6 +25,7 @@ import { healthRoutes } from './health.js';
 import { liveChatTypingRoutes } from './live-chat/typing.js';
 import { visitorRoutes } from './live-chat/visitor.js';
 import { widgetAssetRoutes } from './live-chat/widget-assets.js';
+import { locationRoutes } from './locations.js';
 import { emailRoutes } from './messages/email.js';
 import { messageReadRoutes } from './messages/read.js';
 import { recordingRoutes } from './messages/recordings.js';
@@ -57,7 +59,9 @@ export function allRoutes(services: Services): Route[] {
     ...visitorRoutes(services),
     ...widgetAssetRoutes(),
     ...conversationRoutes(services),
+    ...contactSearchRoutes(services),
     ...contactRoutes(services),
+    ...locationRoutes(services),
     ...oauthRoutes(services),
     ...consentRoutes(services),
     ...adminLocationRoutes(services),

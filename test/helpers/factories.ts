@@ -35,7 +35,7 @@ export async function createContact(location: TestLocation, fields: Record<strin
     ...fields,
   });
   if (response.status !== 201) throw new Error(`contact: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body.contact as { id: string; email?: string; phone?: string; name?: string };
+  return response.body.contact as { id: string; email?: string; phone?: string; name?: string; dateAdded?: string };
 }
 
 export async function createConversation(location: TestLocation, contactId?: string) {

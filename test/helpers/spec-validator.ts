@@ -86,6 +86,25 @@ const DEVIATIONS: Record<string, (schema: Json) => Json> = {
     schema.required = [...(schema.required as string[]), 'nextCursor'];
     return schema;
   },
+  // The spec documents the newer contact search without a response body: the contacts of a page in the older
+  // search's item shape, each with the searchAfter that pages on after it, and the total.
+  'contacts:search-contacts-advanced:200': () => {
+    const page = responseSchema('contacts', 'get-contacts', 200) as Json;
+    const item = ((page.properties as Json).contacts as Json).items as Json;
+    (item.properties as Json).searchAfter = { type: 'array', minItems: 2, maxItems: 2 };
+    item.required = ['id', 'locationId', 'searchAfter'];
+    return {
+      type: 'object',
+      required: ['contacts', 'total'],
+      properties: { contacts: { type: 'array', items: item }, total: { type: 'integer', minimum: 0 } },
+    };
+  },
+  // The duplicate lookup is documented without a body either: the contact get-contact answers, or null.
+  'contacts:get-duplicate-contact:200': () => {
+    const one = responseSchema('contacts', 'get-contact', 200) as Json;
+    const contact = (one.properties as Json).contact as Json;
+    return { type: 'object', required: ['contact'], properties: { contact: { anyOf: [contact, { type: 'null' }] } } };
+  },
 };
 
 function uploadRefusal(): Json {

@@ -86,7 +86,7 @@ describe.each(ENGINES)('security on %s', (engine) => {
     const registered = allRoutes(harness.server.services).filter((route) => route.access.kind === 'location');
     expect(LOCATION_ROUTES.map(routeKey).sort()).toEqual(registered.map(routeKey).sort());
     const specScopes = new Map(
-      (['conversations', 'contacts', 'extensions', 'oauth'] as const).flatMap((spec) =>
+      (['conversations', 'contacts', 'locations', 'extensions', 'oauth'] as const).flatMap((spec) =>
         specOperations(spec).map((op) => [`${spec}:${op.operationId}`, op.scopes] as const),
       ),
     );
@@ -147,7 +147,9 @@ describe.each(ENGINES)('security on %s', (engine) => {
       const foreign = await stranger.api.request(route.method, route.operation, path, options);
       if (route.namesLocation) expectError(foreign, 403, 'The token does not have access to this location.');
       else expectError(foreign, route.foreignStatus ?? 404);
-      if (route.namesLocation && request.params) {
+      // A path naming nothing but the location (the location record itself) is the stranger's own when relabelled.
+      const resourceParams = Object.keys(request.params ?? {}).filter((name) => name !== 'locationId');
+      if (route.namesLocation && resourceParams.length > 0) {
         // Naming its own location does not open another location's resource: that is the same 404.
         const own = (value: unknown) =>
           value && typeof value === 'object' ? { ...value, locationId: stranger.locationId } : value;

@@ -1,0 +1,167 @@
+// Runs a contact search. A phone is an equality on (location_id, phone); an email or a name is a prefix, run as a
+// range on an index of the lowered column (migration 0016); pages are keyset on (sort key, id). Text compares
+// byte-wise on both engines (PostgreSQL through COLLATE "C"), so a prefix range is exactly "starts with".
+import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { After, Condition, ContactSearch, Range, Sort, TextMatch } from '../../domain/contact-search.js';
+import type { Engine } from '../database.js';
+import type { Executor } from '../executor.js';
+import type { Database } from '../schema.js';
+import type { ContactRow } from './contacts.js';
+
+type EB = ExpressionBuilder<Database, 'contacts'>;
+
+export interface ContactPage {
+  rows: (ContactRow & { sort_key: string | number })[];
+  total: number;
+}
+
+/** The lowered, byte-ordered text of a column, as the prefix indexes hold it. */
+function lowered(engine: Engine, column: string): RawBuilder<string> {
+  const expression = sql`lower(${sql.ref(column)})`;
+  return engine === 'postgres' ? sql<string>`(${expression}) COLLATE "C"` : sql<string>`${expression}`;
+}
+
+function bytewise(engine: Engine, column: string): RawBuilder<string> {
+  return engine === 'postgres' ? sql<string>`${sql.ref(column)} COLLATE "C"` : sql<string>`${sql.ref(column)}`;
+}
+
+/** The smallest string greater than every string starting with `prefix` (code point order is UTF-8 byte order). */
+function prefixEnd(prefix: string): string {
+  const points = [...prefix];
+  const last = points.pop() as string;
+  return points.join('') + String.fromCodePoint((last.codePointAt(0) as number) + 1);
+}
+
+function startsWith(eb: EB, key: RawBuilder<string>, prefix: string): Expression<SqlBool> {
+  return eb.and([eb(key, '>=', prefix), eb(key, '<', prefixEnd(prefix))]);
+}
+
+function textCondition(eb: EB, engine: Engine, text: TextMatch): Expression<SqlBool> {
+  switch (text.kind) {
+    case 'phone':
+      return eb('phone', '=', text.value);
+    case 'email':
+      return startsWith(eb, bytewise(engine, 'email_lower'), text.prefix);
+    case 'name':
+      return eb.or([
+        startsWith(eb, lowered(engine, 'full_name'), text.prefix),
+        startsWith(eb, lowered(engine, 'last_name'), text.prefix),
+        startsWith(eb, lowered(engine, 'company_name'), text.prefix),
+        startsWith(eb, bytewise(engine, 'email_lower'), text.prefix),
+      ]);
+  }
+}
+
+const TEXT_COLUMNS = {
+  id: 'id',
+  firstNameLowerCase: 'first_name',
+  lastNameLowerCase: 'last_name',
+  fullNameLowerCase: 'full_name',
+  email: 'email_lower',
+  phone: 'phone',
+  companyName: 'company_name',
+  assignedTo: 'assigned_to',
+} as const;
+
+function likeEscaped(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+function rangeCondition(eb: EB, column: 'date_added' | 'date_updated', range: Range): Expression<SqlBool> {
+  const parts: Expression<SqlBool>[] = [];
+  if (range.gt !== undefined) parts.push(eb(column, '>', range.gt));
+  if (range.gte !== undefined) parts.push(eb(column, '>=', range.gte));
+  if (range.lt !== undefined) parts.push(eb(column, '<', range.lt));
+  if (range.lte !== undefined) parts.push(eb(column, '<=', range.lte));
+  return eb.and(parts);
+}
+
+function fieldCondition(eb: EB, engine: Engine, condition: Extract<Condition, { kind: 'field' }>): Expression<SqlBool> {
+  const { field, operator, value } = condition;
+  if (field === 'dateAdded' || field === 'dateUpdated') {
+    const column = field === 'dateAdded' ? 'date_added' : 'date_updated';
+    // Both dates are always set.
+    if (operator === 'exists') return sql<SqlBool>`1 = 1`;
+    if (operator === 'not_exists') return sql<SqlBool>`1 = 0`;
+    return rangeCondition(eb, column, value as Range);
+  }
+  if (field === 'dnd') {
+    if (operator === 'exists') return sql<SqlBool>`1 = 1`;
+    if (operator === 'not_exists') return sql<SqlBool>`1 = 0`;
+    return eb('dnd', operator === 'eq' ? '=' : '<>', value ? 1 : 0);
+  }
+  if (field === 'tags') {
+    if (operator === 'exists') return eb('tags', '<>', '[]');
+    if (operator === 'not_exists') return eb('tags', '=', '[]');
+    // Tags are a JSON array of strings: eq finds a tag by its quoted form, contains a fragment of any tag.
+    const tag = String(value).toLowerCase();
+    const fragment = operator === 'eq' || operator === 'not_eq' ? JSON.stringify(tag) : tag;
+    const like = sql<SqlBool>`lower(tags) LIKE ${`%${likeEscaped(fragment)}%`} ESCAPE '\\'`;
+    return operator.startsWith('not') ? eb.not(like) : like;
+  }
+  const column = TEXT_COLUMNS[field];
+  if (operator === 'exists') return eb(column, 'is not', null);
+  if (operator === 'not_exists') return eb(column, 'is', null);
+  const text = String(value);
+  const caseless = field !== 'id' && field !== 'phone' && field !== 'assignedTo';
+  const key = caseless ? lowered(engine, column) : bytewise(engine, column);
+  const target = caseless ? text.toLowerCase() : text;
+  if (operator === 'eq') return eb(key, '=', target);
+  if (operator === 'not_eq') return eb.or([eb(column, 'is', null), eb(key, '<>', target)]);
+  const like = sql<SqlBool>`${key} LIKE ${`%${likeEscaped(target)}%`} ESCAPE '\\'`;
+  return operator === 'contains' ? like : eb.or([eb(column, 'is', null), eb.not(like)]);
+}
+
+function condition(eb: EB, engine: Engine, node: Condition): Expression<SqlBool> {
+  if (node.kind === 'field') return fieldCondition(eb, engine, node);
+  const parts = node.conditions.map((child) => condition(eb, engine, child));
+  return node.all ? eb.and(parts) : eb.or(parts);
+}
+
+/** The sort key: dates as they are, text lowered with missing values as '' so every contact has a place. */
+function sortKey(engine: Engine, sort: Sort): RawBuilder<string | number> {
+  switch (sort.field) {
+    case 'dateAdded':
+      return sql`date_added`;
+    case 'dateUpdated':
+      return sql`date_updated`;
+    case 'email':
+      return sql`coalesce(${bytewise(engine, 'email_lower')}, '')`;
+    case 'firstNameLowerCase':
+      return sql`coalesce(${lowered(engine, 'first_name')}, '')`;
+    case 'lastNameLowerCase':
+      return sql`coalesce(${lowered(engine, 'last_name')}, '')`;
+  }
+}
+
+function afterCondition(eb: EB, key: RawBuilder<string | number>, sort: Sort, after: After): Expression<SqlBool> {
+  const op = sort.direction === 'desc' ? '<' : '>';
+  return eb.or([eb(key, op, after.value), eb.and([eb(key, '=', after.value), eb('id', op, after.id)])]);
+}
+
+export async function searchContacts(db: Executor, engine: Engine, search: ContactSearch): Promise<ContactPage> {
+  const key = sortKey(engine, search.sort);
+  const filtered = db
+    .selectFrom('contacts')
+    .where('location_id', '=', search.locationId)
+    .where((eb) => {
+      const parts: Expression<SqlBool>[] = search.conditions.map((node) => condition(eb, engine, node));
+      if (search.text) parts.push(textCondition(eb, engine, search.text));
+      return eb.and(parts);
+    });
+  const page = filtered
+    .selectAll()
+    .select(key.as('sort_key'))
+    .$if(search.after !== undefined, (q) =>
+      q.where((eb) => afterCondition(eb, key, search.sort, search.after as After)),
+    )
+    .orderBy(key, search.sort.direction)
+    .orderBy('id', search.sort.direction)
+    .limit(search.limit)
+    .offset(search.offset);
+  const [rows, count] = await Promise.all([
+    page.execute(),
+    filtered.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows as ContactPage['rows'], total: Number(count.n) };
+}

@@ -4,7 +4,7 @@
 import { normalisePhone } from './contact-fields.js';
 import { DomainError } from './errors.js';
 
-/** What a free-text query matches: an exact phone, an email prefix, or a word prefix of the names and company. */
+/** What a free-text query matches: an exact phone, an email prefix, or a prefix of the names and company (as typed). */
 export type TextMatch =
   | { kind: 'phone'; value: string }
   | { kind: 'email'; prefix: string }
@@ -88,8 +88,8 @@ export function textMatch(query: string | undefined): TextMatch | undefined {
   if (PHONE_LIKE.test(text) && digits.length >= 7 && digits.length <= 15) {
     return { kind: 'phone', value: normalisePhone(text) };
   }
-  if (text.includes('@')) return { kind: 'email', prefix: text.toLowerCase() };
-  return { kind: 'name', prefix: text.toLowerCase() };
+  if (text.includes('@')) return { kind: 'email', prefix: text };
+  return { kind: 'name', prefix: text };
 }
 
 /** GET /contacts/: newest first, `limit` per page, the next page after the last contact's dateAdded and id. */

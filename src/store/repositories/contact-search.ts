@@ -32,8 +32,16 @@ function prefixEnd(prefix: string): string {
   return points.join('') + String.fromCodePoint((last.codePointAt(0) as number) + 1);
 }
 
+/**
+ * The lowered forms of a text that `lower()` may have stored: Unicode-lowered (PostgreSQL in a UTF-8 locale) and
+ * ASCII-lowered (SQLite, or PostgreSQL under the C locale), so a case-blind match holds on either.
+ */
+function loweredForms(text: string): string[] {
+  return [...new Set([text.toLowerCase(), text.replace(/[A-Z]/g, (ch) => ch.toLowerCase())])];
+}
+
 function startsWith(eb: EB, key: RawBuilder<string>, prefix: string): Expression<SqlBool> {
-  return eb.and([eb(key, '>=', prefix), eb(key, '<', prefixEnd(prefix))]);
+  return eb.or(loweredForms(prefix).map((form) => eb.and([eb(key, '>=', form), eb(key, '<', prefixEnd(form))])));
 }
 
 function textCondition(eb: EB, engine: Engine, text: TextMatch): Expression<SqlBool> {
@@ -41,13 +49,13 @@ function textCondition(eb: EB, engine: Engine, text: TextMatch): Expression<SqlB
     case 'phone':
       return eb('phone', '=', text.value);
     case 'email':
-      return startsWith(eb, bytewise(engine, 'email_lower'), text.prefix);
+      return startsWith(eb, bytewise(engine, 'email_lower'), text.prefix.toLowerCase());
     case 'name':
       return eb.or([
         startsWith(eb, lowered(engine, 'full_name'), text.prefix),
         startsWith(eb, lowered(engine, 'last_name'), text.prefix),
         startsWith(eb, lowered(engine, 'company_name'), text.prefix),
-        startsWith(eb, bytewise(engine, 'email_lower'), text.prefix),
+        startsWith(eb, bytewise(engine, 'email_lower'), text.prefix.toLowerCase()),
       ]);
   }
 }
@@ -103,12 +111,13 @@ function fieldCondition(eb: EB, engine: Engine, condition: Extract<Condition, { 
   if (operator === 'exists') return eb(column, 'is not', null);
   if (operator === 'not_exists') return eb(column, 'is', null);
   const text = String(value);
-  const caseless = field !== 'id' && field !== 'phone' && field !== 'assignedTo';
+  // Emails are stored lowered (email_lower, indexed); names and company are lowered by the index expression.
+  const caseless = field !== 'id' && field !== 'phone' && field !== 'assignedTo' && field !== 'email';
   const key = caseless ? lowered(engine, column) : bytewise(engine, column);
-  const target = caseless ? text.toLowerCase() : text;
-  if (operator === 'eq') return eb(key, '=', target);
-  if (operator === 'not_eq') return eb.or([eb(column, 'is', null), eb(key, '<>', target)]);
-  const like = sql<SqlBool>`${key} LIKE ${`%${likeEscaped(target)}%`} ESCAPE '\\'`;
+  const targets = caseless ? loweredForms(text) : [field === 'email' ? text.toLowerCase() : text];
+  if (operator === 'eq') return eb(key, 'in', targets);
+  if (operator === 'not_eq') return eb.or([eb(column, 'is', null), eb(key, 'not in', targets)]);
+  const like = eb.or(targets.map((target) => sql<SqlBool>`${key} LIKE ${`%${likeEscaped(target)}%`} ESCAPE '\\'`));
   return operator === 'contains' ? like : eb.or([eb(column, 'is', null), eb.not(like)]);
 }
 

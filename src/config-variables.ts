@@ -146,6 +146,12 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       v('SNAPSHOT_FILES', '', 'comma-separated snapshots restored at start-up on a database without locations'),
     ],
   },
+  {
+    title: 'MCP server (docs/mcp.md)',
+    variables: [
+      v('MCP_SANDBOX_TOOLS', 'off', 'on: every /mcp/ caller gets the sandbox tools (inbound message, dev outbox)'),
+    ],
+  },
 ];
 
 export const CONFIG_VARIABLES: readonly ConfigVariable[] = CONFIG_SECTIONS.flatMap((section) => section.variables);

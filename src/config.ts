@@ -44,6 +44,11 @@ export interface Config {
   rateLimit: RateLimitConfig;
   sandbox: SandboxConfig;
   http: HttpLimitsConfig;
+  /**
+   * MCP_SANDBOX_TOOLS=on: the MCP server lists its sandbox tools (simulate an inbound message, read the dev outbox)
+   * to every caller; otherwise only to requests that also carry the admin token (docs/mcp.md).
+   */
+  mcpSandboxTools: boolean;
 }
 
 /** The sandbox controls of docs/sandbox.md: the clock, the journal of API calls, and fixtures loaded at start-up. */
@@ -552,6 +557,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     searchMaxLimit: integer(env, 'SEARCH_MAX_LIMIT', 100, 1, 1000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     bootstrapDemo: flag(env, 'BOOTSTRAP_DEMO', true),
+    mcpSandboxTools: flag(env, 'MCP_SANDBOX_TOOLS', false),
     workerEnabled: flag(env, 'WORKER_ENABLED', true),
     workerPollMs: integer(env, 'WORKER_POLL_MS', 500, 10, 60_000),
     emailDomain: parseEmailDomain(env.EMAIL_DOMAIN, publicUrl),

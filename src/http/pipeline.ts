@@ -58,6 +58,13 @@ function requestedLocation(request: FastifyRequest, access: Access): unknown {
   return (source as Record<string, unknown>).locationId;
 }
 
+/** What a missing or unknown bearer token meets: its kind decides the message (BEHAVIOUR.md §1). */
+export function invalidToken(token: string | null): DomainError {
+  return token?.startsWith('pit-')
+    ? new DomainError('TOKEN_INVALID_PIT', 'Invalid Private Integration token')
+    : new DomainError('TOKEN_INVALID_JWT', 'Invalid JWT');
+}
+
 /** Gives the request its traceId, echoed as the x-trace-id header on whatever the answer turns out to be. */
 export function startTrace(request: FastifyRequest, reply: FastifyReply) {
   request.traceId = randomUUID();
@@ -111,11 +118,7 @@ export function registerPipeline(app: FastifyInstance, auth: AuthService) {
     checkVersion(request, access.kind === 'location' && access.versionOptional === true, queryCredentials);
     const token = bearer(request, queryCredentials);
     const context: Credential | null = token ? await auth.authenticate(token) : null;
-    if (!context) {
-      throw token?.startsWith('pit-')
-        ? new DomainError('TOKEN_INVALID_PIT', 'Invalid Private Integration token')
-        : new DomainError('TOKEN_INVALID_JWT', 'Invalid JWT');
-    }
+    if (!context) throw invalidToken(token);
     // A Company token reaches company routes only, a location token location routes only
     // (docs/behaviour.md#token-classes).
     if (isCompanyContext(context) !== (access.kind === 'company')) {

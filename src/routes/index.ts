@@ -26,6 +26,7 @@ import { liveChatTypingRoutes } from './live-chat/typing.js';
 import { visitorRoutes } from './live-chat/visitor.js';
 import { widgetAssetRoutes } from './live-chat/widget-assets.js';
 import { locationRoutes } from './locations.js';
+import { mcpRoutes } from './mcp.js';
 import { emailRoutes } from './messages/email.js';
 import { messageReadRoutes } from './messages/read.js';
 import { recordingRoutes } from './messages/recordings.js';
@@ -41,7 +42,7 @@ import { realtimeRoutes } from './realtime.js';
 import type { Route } from './route.js';
 
 export function allRoutes(services: Services): Route[] {
-  return [
+  const routes: Route[] = [
     ...healthRoutes(),
     ...conversationSearchRoutes(services),
     ...sendRoutes(services),
@@ -80,4 +81,6 @@ export function allRoutes(services: Services): Route[] {
     ...sandboxSimulateRoutes(services),
     ...sandboxJournalRoutes(services),
   ];
+  // The MCP tools run the routes above, each through the whole request pipeline.
+  return [...routes, ...mcpRoutes(services, routes)];
 }

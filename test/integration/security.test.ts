@@ -5,10 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES, type Scope } from '../../src/domain/scopes.js';
 import { ACCEPTED_VERSIONS } from '../../src/http/access.js';
 import { specOperations } from '../../src/http/openapi.js';
+import { buildTools } from '../../src/mcp/tools.js';
 import { allRoutes } from '../../src/routes/index.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createLocation, issueToken, type TestLocation } from '../helpers/factories.js';
 import { type Client, type Harness, type Response, startHarness } from '../helpers/harness.js';
+import { callTool as callMcpTool, mcpClient } from '../helpers/mcp.js';
 import { LOCATION_ROUTES, type LocationRoute, pathOf, type RouteRequest, routeKey } from '../helpers/routes.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -181,6 +183,38 @@ describe.each(ENGINES)('security on %s', (engine) => {
         });
         expectError(response, 401, 'Invalid admin token');
       }
+    }
+  });
+
+  it('guards every MCP tool as the location route it runs: no token, no scope, another location', async () => {
+    const routes = allRoutes(harness.server.services);
+    const tools = buildTools(routes.filter((route) => route.access.kind === 'location'));
+    const anonymous = await mcpClient(harness.baseUrl, {});
+    const foreign = await mcpClient(harness.baseUrl, { authorization: `Bearer ${stranger.token}` });
+    try {
+      for (const tool of tools) {
+        // The tool runs a route of this table, so every check above covers it too.
+        const route = LOCATION_ROUTES.find((r) => r.method === tool.method && r.url === tool.url);
+        expect(route, tool.name).toBeDefined();
+        expect(tool.scope, tool.name).toBe(route?.scope);
+        const missing = await callMcpTool(anonymous, tool.name, {});
+        expect(missing, tool.name).toMatchObject({ success: false, status: 401 });
+        const scopeless = await mcpClient(harness.baseUrl, {
+          authorization: `Bearer ${await tokenWithout(owner, tool.scope)}`,
+        });
+        const refused = await callMcpTool(scopeless, tool.name, {});
+        expect(refused.data.message, tool.name).toBe(
+          `The token is not authorized for this scope: ${tool.name} needs ${tool.scope}.`,
+        );
+        await scopeless.close();
+        if (tool.locationArgument) {
+          const elsewhere = await callMcpTool(foreign, tool.name, { [tool.locationArgument]: owner.locationId });
+          expect(elsewhere, tool.name).toMatchObject({ status: 403 });
+        }
+      }
+    } finally {
+      await anonymous.close();
+      await foreign.close();
     }
   });
 

@@ -1,22 +1,11 @@
 // Operators' view of the dev outbox: every message Switchboard would have sent for a location.
 import type { FastifyRequest } from 'fastify';
+import { presentOutboxRecord } from '../../presenters/outbox.js';
 import type { Services } from '../../services.js';
-import type { OutboxRow } from '../../store/repositories/dev-outbox.js';
 import type { Route } from '../route.js';
 
-const DEFAULT_LIMIT = 20;
-const MAX_LIMIT = 100;
-
-function presentOutboxRecord(row: OutboxRow) {
-  return {
-    id: row.id,
-    messageId: row.message_id,
-    emailId: row.email_id,
-    channel: row.channel,
-    payload: JSON.parse(row.payload) as Record<string, unknown>,
-    dateAdded: new Date(row.created_at).toISOString(),
-  };
-}
+export const OUTBOX_DEFAULT_LIMIT = 20;
+export const OUTBOX_MAX_LIMIT = 100;
 
 export function adminOutboxRoutes({ outbox }: Services): Route[] {
   return [
@@ -33,7 +22,7 @@ export function adminOutboxRoutes({ outbox }: Services): Route[] {
         querystring: {
           type: 'object',
           properties: {
-            limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
+            limit: { type: 'integer', minimum: 1, maximum: OUTBOX_MAX_LIMIT, default: OUTBOX_DEFAULT_LIMIT },
             after: { type: 'string', minLength: 1, maxLength: 64 },
           },
           additionalProperties: false,

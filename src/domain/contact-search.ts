@@ -1,75 +1,28 @@
 // Contact search as HighLevel's two contact searches take it: the older GET /contacts/ (a free-text `query`, keyset
 // paging on startAfter/startAfterId) and the newer POST /contacts/search (filters, groups, sort, page/pageLimit and
 // searchAfter). Both become one ContactSearch the repository runs on indexes (migration 0016).
+import {
+  type After,
+  type Condition,
+  type ContactSearch,
+  FILTER_FIELDS,
+  OPERATORS,
+  type Operator,
+  type Range,
+  SORT_FIELDS,
+  type Sort,
+  type TextMatch,
+} from '../store/contact-query.js';
 import { normalisePhone } from './contact-fields.js';
 import { DomainError } from './errors.js';
-
-/** What a free-text query matches: an exact phone, an email prefix, or a prefix of the names and company (as typed). */
-export type TextMatch =
-  | { kind: 'phone'; value: string }
-  | { kind: 'email'; prefix: string }
-  | { kind: 'name'; prefix: string };
-
-/** The contact fields a filter or sort may name, in HighLevel's words, each backed by a column. */
-export const FILTER_FIELDS = [
-  'id',
-  'firstNameLowerCase',
-  'lastNameLowerCase',
-  'fullNameLowerCase',
-  'email',
-  'phone',
-  'companyName',
-  'assignedTo',
-  'tags',
-  'dnd',
-  'dateAdded',
-  'dateUpdated',
-] as const;
-export type FilterField = (typeof FILTER_FIELDS)[number];
-
-export const SORT_FIELDS = ['dateAdded', 'dateUpdated', 'firstNameLowerCase', 'lastNameLowerCase', 'email'] as const;
-export type SortField = (typeof SORT_FIELDS)[number];
-
-export const OPERATORS = ['eq', 'not_eq', 'contains', 'not_contains', 'exists', 'not_exists', 'range'] as const;
-export type Operator = (typeof OPERATORS)[number];
-
-export interface Range {
-  gt?: number;
-  gte?: number;
-  lt?: number;
-  lte?: number;
-}
-
-export type Condition =
-  | { kind: 'field'; field: FilterField; operator: Operator; value: string | boolean | Range | null }
-  | { kind: 'group'; all: boolean; conditions: Condition[] };
-
-export interface Sort {
-  field: SortField;
-  direction: 'asc' | 'desc';
-}
-
-/** Keyset position: the sort value and id of the last contact of the previous page. */
-export interface After {
-  value: string | number;
-  id: string;
-}
-
-export interface ContactSearch {
-  locationId: string;
-  text?: TextMatch;
-  conditions: Condition[];
-  sort: Sort;
-  limit: number;
-  offset: number;
-  after?: After;
-}
 
 /** HighLevel documents at most 100 contacts per page for GET /contacts/ and 500 per page for the newer search. */
 export const MAX_LIST_LIMIT = 100;
 export const MAX_PAGE_LIMIT = 500;
 /** Offset paging stops here; deeper pages go through searchAfter (which costs the same at any depth). */
 export const MAX_OFFSET_WINDOW = 10_000;
+
+export type { ContactSearch };
 
 const DATE_FIELDS: ReadonlySet<string> = new Set(['dateAdded', 'dateUpdated']);
 const TEXT_OPERATORS: ReadonlySet<Operator> = new Set(['eq', 'not_eq', 'contains', 'not_contains']);

@@ -1,5 +1,7 @@
 // Contact use cases, the HighLevel way: create refuses duplicates, upsert matches on email then phone,
 // and every change keeps the contact's conversation (search text, assignment) in step.
+
+import type { ContactSearch } from '../store/contact-query.js';
 import type { Store } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
 import { type ContactPage, searchContacts } from '../store/repositories/contact-search.js';
@@ -15,7 +17,6 @@ import {
 import { syncConversationWithContact } from '../store/repositories/conversations.js';
 import type { Clock } from './clock.js';
 import { fullNameOf, normaliseDateOfBirth, normaliseEmail, normalisePhone, splitName } from './contact-fields.js';
-import type { ContactSearch } from './contact-search.js';
 import { DomainError, notFound } from './errors.js';
 import { newId } from './ids.js';
 

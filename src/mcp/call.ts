@@ -3,9 +3,9 @@
 // differently from its operation. The answer is wrapped as HighLevel's MCP server wraps it: {success, status, data}.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { Credential } from '../domain/credentials.js';
+import { isCompanyContext } from '../domain/credentials.js';
 import { DomainError, type ErrorCode } from '../domain/errors.js';
-import type { Credential } from '../http/access.js';
-import { isCompanyContext } from '../http/access.js';
 import { errorBody, statusOf } from '../http/errors.js';
 import { invalidToken } from '../http/pipeline.js';
 import type { Tool } from './tools.js';

@@ -1,8 +1,9 @@
 // The sandbox's own tool beyond HighLevel's: read what the location "sent" (the dev outbox), so an agent's test can
 // check what reached the contact. It calls the dev outbox use case the admin API calls, for the caller's location.
+
+import { isCompanyContext } from '../domain/credentials.js';
 import type { DevOutboxService } from '../domain/dev-outbox.js';
 import type { Scope } from '../domain/scopes.js';
-import { isCompanyContext } from '../http/access.js';
 import { invalidToken } from '../http/pipeline.js';
 import { presentOutboxRecord } from '../presenters/outbox.js';
 import { OUTBOX_DEFAULT_LIMIT, OUTBOX_MAX_LIMIT } from '../routes/admin/outbox.js';

@@ -2,7 +2,7 @@
 // range on an index of the lowered column (migration 0016); pages are keyset on (sort key, id). Text compares
 // byte-wise on both engines (PostgreSQL through COLLATE "C"), so a prefix range is exactly "starts with".
 import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
-import type { After, Condition, ContactSearch, Range, Sort, TextMatch } from '../../domain/contact-search.js';
+import type { After, Condition, ContactSearch, Range, Sort, TextMatch } from '../contact-query.js';
 import type { Engine } from '../database.js';
 import type { Executor } from '../executor.js';
 import type { Database } from '../schema.js';

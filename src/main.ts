@@ -1,5 +1,4 @@
 // The `switchboard` command line: serve, migrate, location and token management.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeBootstrap } from './bootstrap.js';
 import { loadConfig } from './config.js';
@@ -11,6 +10,7 @@ import { type RunningServer, startServer } from './server.js';
 import { describeStartupFailure } from './startup-errors.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrator.js';
+import { switchboardVersion } from './version.js';
 
 const COMMANDS = `Usage: switchboard <command>
 
@@ -28,14 +28,6 @@ Options:
   -v, --version                           the version of Switchboard`;
 
 const USAGE = `${COMMANDS}\n\n${describeConfiguration()}`;
-
-/** The version in package.json, which sits one folder above both src/ and dist/. */
-function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return manifest.version;
-}
 
 async function withStore<T>(run: (services: { locations: LocationService }) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -141,7 +133,7 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   if (values.version || command === 'version') {
-    console.log(version());
+    console.log(switchboardVersion());
     return;
   }
   switch (command) {

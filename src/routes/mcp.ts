@@ -4,9 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { serveMcp } from '../mcp/server.js';
 import { buildTools } from '../mcp/tools.js';
 import type { Services } from '../services.js';
+import { switchboardVersion } from '../version.js';
 import type { Route } from './route.js';
-
-const MCP_VERSION = '1';
 
 function notAllowed(_request: FastifyRequest, reply: FastifyReply) {
   return reply
@@ -21,7 +20,7 @@ export function mcpRoutes({ auth, outbox, config }: Services, routes: Route[]): 
     tools: buildTools(routes),
     auth,
     outbox,
-    version: MCP_VERSION,
+    version: switchboardVersion(),
     sandboxForAll: config.mcpSandboxTools,
   };
   return [

@@ -259,9 +259,13 @@ describe.each(ENGINES)('MCP server on %s', (engine) => {
       body_contactId: contact.id,
       body_message: 'Yes, from 10 to 4.',
     });
-    const outbox = await callTool(sandbox, 'sandbox_get-outbox', { query_limit: 100 });
-    const bodies = outbox.data.outbox.map((record: { payload: { body?: string } }) => record.payload.body);
-    expect(bodies).toContain('Yes, from 10 to 4.');
+    // The dev outbox records a message when its delivery job runs, just after the send commits.
+    await expect
+      .poll(async () => {
+        const outbox = await callTool(sandbox, 'sandbox_get-outbox', { query_limit: 100 });
+        return outbox.data.outbox.map((record: { payload: { body?: string } }) => record.payload.body);
+      })
+      .toContain('Yes, from 10 to 4.');
     const badLimit = await callTool(sandbox, 'sandbox_get-outbox', { query_limit: 0, limit: 3 });
     expect(badLimit.status).toBe(422);
     expect(badLimit.data.message).toHaveLength(2);

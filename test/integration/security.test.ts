@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES, type Scope } from '../../src/domain/scopes.js';
 import { ACCEPTED_VERSIONS } from '../../src/http/access.js';
 import { specOperations } from '../../src/http/openapi.js';
+import { ADMIN_HEADER } from '../../src/mcp/server.js';
 import { buildTools } from '../../src/mcp/tools.js';
 import { allRoutes } from '../../src/routes/index.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createLocation, issueToken, type TestLocation } from '../helpers/factories.js';
-import { type Client, type Harness, type Response, startHarness } from '../helpers/harness.js';
+import { ADMIN_TOKEN, type Client, type Harness, type Response, startHarness } from '../helpers/harness.js';
 import { callTool as callMcpTool, mcpClient } from '../helpers/mcp.js';
 import { LOCATION_ROUTES, type LocationRoute, pathOf, type RouteRequest, routeKey } from '../helpers/routes.js';
 
@@ -189,8 +190,10 @@ describe.each(ENGINES)('security on %s', (engine) => {
   it('guards every MCP tool as the location route it runs: no token, no scope, another location', async () => {
     const routes = allRoutes(harness.server.services);
     const tools = buildTools(routes.filter((route) => route.access.kind === 'location'));
-    const anonymous = await mcpClient(harness.baseUrl, {});
-    const foreign = await mcpClient(harness.baseUrl, { authorization: `Bearer ${stranger.token}` });
+    // With the admin token beside, so the sandbox tools are listed too.
+    const sandbox = { [ADMIN_HEADER]: ADMIN_TOKEN };
+    const anonymous = await mcpClient(harness.baseUrl, sandbox);
+    const foreign = await mcpClient(harness.baseUrl, { ...sandbox, authorization: `Bearer ${stranger.token}` });
     try {
       for (const tool of tools) {
         // The tool runs a route of this table, so every check above covers it too.
@@ -200,6 +203,7 @@ describe.each(ENGINES)('security on %s', (engine) => {
         const missing = await callMcpTool(anonymous, tool.name, {});
         expect(missing, tool.name).toMatchObject({ success: false, status: 401 });
         const scopeless = await mcpClient(harness.baseUrl, {
+          ...sandbox,
           authorization: `Bearer ${await tokenWithout(owner, tool.scope)}`,
         });
         const refused = await callMcpTool(scopeless, tool.name, {});

@@ -93,7 +93,7 @@ async function main() {
       : null,
   );
   log('walking deep cursors…');
-  let scenarios = await buildScenarios(api, samples, location.conversations);
+  let scenarios = await buildScenarios(api, samples, location.conversations, settings.only);
   if (settings.only) scenarios = scenarios.filter((s) => settings.only?.includes(s.name) || s.name === 'search.page1');
 
   const bodies: Record<string, unknown> = {};

@@ -100,8 +100,9 @@ export function registerPipeline(app: FastifyInstance, auth: AuthService) {
   app.addHook('onRequest', async (request, reply) => {
     startTrace(request, reply);
     // Node keeps the first of several Authorization headers; a proxy may keep the last. Which one is meant is
-    // ambiguous, so neither is taken.
-    if ((request.raw.headersDistinct.authorization?.length ?? 0) > 1) {
+    // ambiguous, so neither is taken. (Requests made in-process through inject, the MCP tools', have no
+    // headersDistinct; they carry one header by construction.)
+    if ((request.raw.headersDistinct?.authorization?.length ?? 0) > 1) {
       throw new DomainError('BAD_REQUEST', 'The request must carry at most one Authorization header');
     }
     const access = request.routeOptions.config.access;

@@ -558,6 +558,32 @@ export interface components {
         "DELETE /conversations/:conversationId Params": {
             conversationId: string;
         };
+        "GET /contacts/ Querystring": {
+            locationId: string;
+            startAfterId?: string;
+            startAfter?: number;
+            query?: string;
+            /** @default 20 */
+            limit: number;
+        };
+        "POST /contacts/search Body": {
+            locationId: string;
+            query?: string;
+            page?: number;
+            pageLimit?: number;
+            searchAfter?: (string | number)[];
+            filters?: Record<string, unknown>[];
+            sort?: {
+                field: string;
+                /** @enum {string} */
+                direction?: "asc" | "desc";
+            }[];
+        };
+        "GET /contacts/search/duplicate Querystring": {
+            locationId: string;
+            number?: string;
+            email?: string;
+        };
         "POST /contacts/ Body": {
             firstName?: string | null;
             lastName?: string | null;
@@ -889,6 +915,21 @@ export interface components {
         "DELETE /contacts/:contactId Params": {
             contactId: string;
         };
+        "POST /contacts/:contactId/tags Body": {
+            tags: string[];
+        };
+        "POST /contacts/:contactId/tags Params": {
+            contactId: string;
+        };
+        "DELETE /contacts/:contactId/tags Body": {
+            tags: string[];
+        };
+        "DELETE /contacts/:contactId/tags Params": {
+            contactId: string;
+        };
+        "GET /locations/:locationId Params": {
+            locationId: string;
+        };
         "POST /oauth/locationToken Body": {
             companyId: string;
             locationId: string;
@@ -923,7 +964,7 @@ export interface components {
             locationId: string;
         };
         "POST /admin/v1/locations/:locationId/tokens Body": {
-            scopes?: ("conversations.readonly" | "conversations.write" | "conversations/message.readonly" | "conversations/message.write" | "conversations/livechat.write" | "contacts.readonly" | "contacts.write" | "oauth.readonly" | "oauth.write")[];
+            scopes?: ("conversations.readonly" | "conversations.write" | "conversations/message.readonly" | "conversations/message.write" | "conversations/livechat.write" | "contacts.readonly" | "contacts.write" | "locations.readonly" | "oauth.readonly" | "oauth.write")[];
             name?: string;
             appId?: string;
         };
@@ -958,7 +999,7 @@ export interface components {
         };
         "POST /admin/v1/apps Body": {
             name: string;
-            scopes?: ("conversations.readonly" | "conversations.write" | "conversations/message.readonly" | "conversations/message.write" | "conversations/livechat.write" | "contacts.readonly" | "contacts.write" | "oauth.readonly" | "oauth.write")[];
+            scopes?: ("conversations.readonly" | "conversations.write" | "conversations/message.readonly" | "conversations/message.write" | "conversations/livechat.write" | "contacts.readonly" | "contacts.write" | "locations.readonly" | "oauth.readonly" | "oauth.write")[];
             webhookUrl?: string | null;
             webhookEvents?: ("InboundMessage" | "OutboundMessage" | "ConversationUnreadUpdate" | "LCEmailStats")[] | null;
             redirectUris?: string[];
@@ -969,7 +1010,7 @@ export interface components {
         };
         "PATCH /admin/v1/apps/:appId Body": {
             name?: string;
-            scopes?: ("conversations.readonly" | "conversations.write" | "conversations/message.readonly" | "conversations/message.write" | "conversations/livechat.write" | "contacts.readonly" | "contacts.write" | "oauth.readonly" | "oauth.write")[];
+            scopes?: ("conversations.readonly" | "conversations.write" | "conversations/message.readonly" | "conversations/message.write" | "conversations/livechat.write" | "contacts.readonly" | "contacts.write" | "locations.readonly" | "oauth.readonly" | "oauth.write")[];
             webhookUrl?: string | null;
             webhookEvents?: ("InboundMessage" | "OutboundMessage" | "ConversationUnreadUpdate" | "LCEmailStats")[] | null;
             redirectUris?: string[];
@@ -1090,7 +1131,7 @@ export interface components {
             companyId?: string;
             /** @enum {string} */
             userType?: "Location" | "Company";
-            scopes?: ("conversations.readonly" | "conversations.write" | "conversations/message.readonly" | "conversations/message.write" | "conversations/livechat.write" | "contacts.readonly" | "contacts.write" | "oauth.readonly" | "oauth.write")[];
+            scopes?: ("conversations.readonly" | "conversations.write" | "conversations/message.readonly" | "conversations/message.write" | "conversations/livechat.write" | "contacts.readonly" | "contacts.write" | "locations.readonly" | "oauth.readonly" | "oauth.write")[];
             redirectUri?: string;
             userId?: string;
         };
@@ -1216,11 +1257,17 @@ export interface ValidatedRequests {
   "GET /conversations/:conversationId": { Params: components['schemas']["GET /conversations/:conversationId Params"]; };
   "PUT /conversations/:conversationId": { Body: components['schemas']["PUT /conversations/:conversationId Body"]; Params: components['schemas']["PUT /conversations/:conversationId Params"]; };
   "DELETE /conversations/:conversationId": { Params: components['schemas']["DELETE /conversations/:conversationId Params"]; };
+  "GET /contacts/": { Querystring: components['schemas']["GET /contacts/ Querystring"]; };
+  "POST /contacts/search": { Body: components['schemas']["POST /contacts/search Body"]; };
+  "GET /contacts/search/duplicate": { Querystring: components['schemas']["GET /contacts/search/duplicate Querystring"]; };
   "POST /contacts/": { Body: components['schemas']["POST /contacts/ Body"]; };
   "POST /contacts/upsert": { Body: components['schemas']["POST /contacts/upsert Body"]; };
   "GET /contacts/:contactId": { Params: components['schemas']["GET /contacts/:contactId Params"]; };
   "PUT /contacts/:contactId": { Body: components['schemas']["PUT /contacts/:contactId Body"]; Params: components['schemas']["PUT /contacts/:contactId Params"]; };
   "DELETE /contacts/:contactId": { Params: components['schemas']["DELETE /contacts/:contactId Params"]; };
+  "POST /contacts/:contactId/tags": { Body: components['schemas']["POST /contacts/:contactId/tags Body"]; Params: components['schemas']["POST /contacts/:contactId/tags Params"]; };
+  "DELETE /contacts/:contactId/tags": { Body: components['schemas']["DELETE /contacts/:contactId/tags Body"]; Params: components['schemas']["DELETE /contacts/:contactId/tags Params"]; };
+  "GET /locations/:locationId": { Params: components['schemas']["GET /locations/:locationId Params"]; };
   "POST /oauth/token": {};
   "POST /oauth/locationToken": { Body: components['schemas']["POST /oauth/locationToken Body"]; };
   "GET /oauth/installedLocations": { Querystring: components['schemas']["GET /oauth/installedLocations Querystring"]; };
@@ -1280,4 +1327,7 @@ export interface ValidatedRequests {
   "POST /admin/v1/locations/:locationId/messages/:messageId/carrier": { Body: components['schemas']["POST /admin/v1/locations/:locationId/messages/:messageId/carrier Body"]; Params: components['schemas']["POST /admin/v1/locations/:locationId/messages/:messageId/carrier Params"]; };
   "POST /admin/v1/locations/:locationId/simulate/inbound": { Body: components['schemas']["POST /admin/v1/locations/:locationId/simulate/inbound Body"]; Params: components['schemas']["POST /admin/v1/locations/:locationId/simulate/inbound Params"]; };
   "GET /admin/v1/locations/:locationId/requests": { Querystring: components['schemas']["GET /admin/v1/locations/:locationId/requests Querystring"]; Params: components['schemas']["GET /admin/v1/locations/:locationId/requests Params"]; };
+  "POST /mcp/": {};
+  "GET /mcp/": {};
+  "DELETE /mcp/": {};
 }

@@ -143,7 +143,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       v('JOURNAL_RETENTION_HOURS', '24', 'recorded calls older than this are pruned'),
       v('JOURNAL_MAX_ROWS', '10000', 'recorded calls kept per location'),
       v('JOURNAL_FLUSH_MS', '200', 'longest a recorded call waits before its batch is written'),
-      v('SNAPSHOT_FILES', '', 'comma-separated snapshots restored at start-up on a database without locations'),
+      v('SNAPSHOT_FILES', '', 'snapshots to restore at start-up: not supported yet (setting it stops start-up)'),
     ],
   },
   {

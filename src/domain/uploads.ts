@@ -66,6 +66,8 @@ function readFields(fields: Map<string, string[]>): UploadFields {
     if (values.some((value) => value.length > MAX_FIELD_LENGTH)) {
       problems.push(`${name} must be shorter than or equal to ${MAX_FIELD_LENGTH} characters`);
     }
+    // The JSON pipeline refuses NUL in every field; multipart fields arrive past it, so the same rule is kept here.
+    if (values.some((value) => value.includes('\u0000'))) problems.push(`${name} must not contain NUL characters`);
   }
   const conversationId = one('conversationId');
   if (!conversationId) problems.push('conversationId should not be empty');

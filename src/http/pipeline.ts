@@ -76,6 +76,10 @@ export function startTrace(request: FastifyRequest, reply: FastifyReply) {
  * bodies may nest deep): a non-finite number, which Ajv's coercion lets through unchecked from `Infinity` or
  * `1e400`, or a NUL character, which PostgreSQL text cannot hold (so both engines refuse it alike).
  */
+const MAX_ID_LENGTH = 256;
+/** A field holding an id: `…Id`, `…Ids[n]`, or a user id such as `assignedTo`. */
+const ID_FIELD = /(Id|Ids\.\d+|^(query|body)\.assignedTo|userId)$/;
+
 function unstorableInput(input: Record<string, unknown>): string | null {
   const pending: [string, unknown][] = Object.entries(input);
   for (let next = pending.pop(); next; next = pending.pop()) {
@@ -85,6 +89,11 @@ function unstorableInput(input: Record<string, unknown>): string | null {
       return `${name()} must be a number conforming to the specified constraints`;
     }
     if (typeof value === 'string' && value.includes('\u0000')) return `${name()} must not contain NUL characters`;
+    // Ids (and user ids such as assignedTo) are indexed: PostgreSQL refuses an index row over ~2.7 KB where SQLite
+    // takes it, so both engines refuse a value no real id comes near.
+    if (typeof value === 'string' && value.length > MAX_ID_LENGTH && ID_FIELD.test(path)) {
+      return `${name()} must be shorter than or equal to ${MAX_ID_LENGTH} characters`;
+    }
     if (value !== null && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) pending.push([`${path}.${key}`, child]);
     }

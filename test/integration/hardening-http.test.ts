@@ -102,6 +102,26 @@ describe.each(ENGINES)('HTTP hardening (%s)', (engine) => {
     expect(await messageCount(harness, conversation.id)).toBe(before);
   });
 
+  it('refuses ids too long to be real with 422 on both engines (PostgreSQL cannot index them)', async () => {
+    const conversation = await createConversation(location);
+    const long = 'x'.repeat(3_000);
+    const inbound = await location.api.post(null, '/conversations/messages/inbound', {
+      type: 'SMS',
+      conversationId: conversation.id,
+      message: 'hi',
+      altId: long,
+    });
+    expect(inbound.status, JSON.stringify(inbound.body)).toBe(422);
+    expect(JSON.stringify(inbound.body.message)).toContain('altId must be shorter than or equal to 256 characters');
+    const assigned = await location.api.put(null, `/conversations/${conversation.id}`, {
+      locationId: location.locationId,
+      assignedTo: long,
+    });
+    expect(assigned.status, JSON.stringify(assigned.body)).toBe(422);
+    const before = await messageCount(harness, conversation.id);
+    expect(before).toBe(0);
+  });
+
   it('refuses a request with two Authorization headers', async () => {
     const request = [
       'GET /conversations/search?locationId=x HTTP/1.1',

@@ -80,6 +80,22 @@ describe.each(ENGINES)('attachment uploads on %s', (engine) => {
     expect((await fetchFile(urls['logo.png'] as string, { 'if-none-match': etag })).status).toBe(304);
   });
 
+  it('refuses a NUL in a multipart field with 422 on both engines, storing nothing', async () => {
+    const fields = await target();
+    const before = await storedState(harness);
+    for (const changed of [
+      { ...fields, conversationId: `${fields.conversationId}\u0000` },
+      { ...fields, contactId: `a\u0000b` },
+    ]) {
+      const refused = await uploadMultipart(location, changed, [
+        { name: 'logo.png', bytes: pngBytes(), type: 'image/png' },
+      ]);
+      expect(refused.status, JSON.stringify(refused.body)).toBe(422);
+      expect(JSON.stringify(refused.body.message)).toContain('must not contain NUL characters');
+    }
+    expect(await storedState(harness)).toEqual(before);
+  });
+
   it('serves byte ranges of a stored file', async () => {
     const wav = wavBytes(4000);
     const uploaded = await uploadMultipart(location, await target(), [{ name: 'memo.wav', bytes: wav }]);

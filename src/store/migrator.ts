@@ -61,6 +61,9 @@ export async function migrateToLatest(db: Kysely<Database>, engine: Engine, upTo
     db,
     provider: new StaticProvider(engine),
     ...(schema ? { migrationTableSchema: schema } : {}),
+    // Numbers are reserved per change and land out of order (0016 after 0017): a database migrated in between runs
+    // the late one instead of refusing to start. Each migration touches its own tables, so order among them is free.
+    allowUnorderedMigrations: true,
   });
   // On SQLite the pending migrations run in one transaction (src/store/sqlite-dialect.ts), inside which
   // `PRAGMA foreign_keys` does nothing: a migration that rebuilds a table needs them off, so they are off for the run

@@ -58,7 +58,7 @@ function requestedLocation(request: FastifyRequest, access: Access): unknown {
   return (source as Record<string, unknown>).locationId;
 }
 
-/** What a missing or unknown bearer token meets: its kind decides the message (BEHAVIOUR.md §1). */
+/** What a missing or unknown bearer token meets: its kind decides the message (docs/behaviour.md#request-pipeline). */
 export function invalidToken(token: string | null): DomainError {
   return token?.startsWith('pit-')
     ? new DomainError('TOKEN_INVALID_PIT', 'Invalid Private Integration token')

@@ -11,7 +11,7 @@ import type { Store } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
 import { type ConversationRow, findConversation } from '../store/repositories/conversations.js';
 import { emailIdsByMessage, findEmailById } from '../store/repositories/emails.js';
-import { insertEvents, reserveEventSeqs } from '../store/repositories/events.js';
+import { insertEvents, numbersAfterCommit, reserveEventSeqs } from '../store/repositories/events.js';
 import { findMessageById } from '../store/repositories/messages.js';
 import type { Database } from '../store/schema.js';
 import { TransactionBatches } from '../store/transaction-batches.js';
@@ -110,12 +110,14 @@ export class EventLog {
   private readonly notifiers: EventNotifier[] = [];
   /** SQLite: concurrent writes share a commit. PostgreSQL commits each on its own connection, in parallel. */
   private readonly batches: TransactionBatches | null;
+  private readonly numberedAfterCommit: boolean;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
   ) {
     this.batches = store.engine === 'sqlite' ? new TransactionBatches(store.db) : null;
+    this.numberedAfterCommit = numbersAfterCommit(store.engine);
   }
 
   addSink(sink: EventSink): void {
@@ -157,9 +159,11 @@ export class EventLog {
     const events: DomainEvent[] = [];
     for (const locationId of new Set(resolved.map((r) => r.intent.locationId))) {
       const ofLocation = resolved.filter((r) => r.intent.locationId === locationId);
-      const first = await reserveEventSeqs(db, locationId, ofLocation.length);
+      // PostgreSQL numbers events once their transaction has committed (numbering.ts), so writers never queue.
+      const first = this.numberedAfterCommit ? null : await reserveEventSeqs(db, locationId, ofLocation.length);
       ofLocation.forEach(({ intent, payload }, index) => {
-        events.push({ id: newId(), locationId, seq: first + index, type: intent.type, createdAt: now, payload });
+        const seq = first === null ? null : first + index;
+        events.push({ id: newId(), locationId, seq, type: intent.type, createdAt: now, payload });
       });
     }
     await insertEvents(

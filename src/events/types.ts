@@ -28,7 +28,8 @@ export type DomainEventType = EventIntent['type'];
 export interface DomainEvent {
   id: string;
   locationId: string;
-  seq: number;
+  /** Its number in the location's log; null where numbers are given after commit (PostgreSQL, numbering.ts). */
+  seq: number | null;
   type: DomainEventType;
   createdAt: number;
   payload: EventPayload;

@@ -4,9 +4,10 @@
 import type { FastifyReply } from 'fastify';
 import type { RealtimeConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
+import { EventNumbering } from '../events/numbering.js';
 import type { DomainEvent, EventNotifier } from '../events/types.js';
 import type { Store } from '../store/database.js';
-import { deleteEventsBefore, deleteEventsBeyond } from '../store/repositories/events.js';
+import { deleteEventsBefore, deleteEventsBeyond, numbersAfterCommit } from '../store/repositories/events.js';
 import { type EventBus, type RealtimeLogger, silentLogger } from './bus.js';
 import { EventReader } from './event-reader.js';
 import { LocationFeed } from './feed.js';
@@ -42,6 +43,8 @@ export class RealtimeHub implements EventNotifier {
   private readonly timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | null = null;
   private log: RealtimeLogger = silentLogger;
+  /** PostgreSQL: numbers committed events, which then wake the streams. */
+  private readonly numbering: EventNumbering | null;
 
   constructor(
     private readonly store: Store,
@@ -51,6 +54,13 @@ export class RealtimeHub implements EventNotifier {
   ) {
     this.reader = new EventReader(store);
     this.typingTracker = new TypingTracker((event) => this.deliverTyping(event), clock);
+    this.numbering = numbersAfterCommit(store.engine)
+      ? new EventNumbering(
+          store,
+          (locationId, head) => this.announce(locationId, head),
+          (error, locationId) => this.log.warn({ err: error, locationId }, 'realtime: numbering events failed'),
+        )
+      : null;
   }
 
   async start(log: RealtimeLogger = silentLogger): Promise<void> {
@@ -60,6 +70,7 @@ export class RealtimeHub implements EventNotifier {
     await this.bus.start(log);
     const poll = setInterval(() => {
       for (const feed of this.feeds.values()) void feed.refresh();
+      this.numbering?.sweep().catch((error: unknown) => this.log.warn({ err: error }, 'realtime: numbering failed'));
     }, this.config.pollMs);
     const prune = setInterval(() => void this.prune(), this.config.pruneIntervalMs);
     for (const timer of [poll, prune]) timer.unref();
@@ -75,6 +86,7 @@ export class RealtimeHub implements EventNotifier {
     this.closeStreams();
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     this.typingTracker.close();
+    this.numbering?.close();
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.bus.close();
@@ -83,11 +95,17 @@ export class RealtimeHub implements EventNotifier {
   /** EventNotifier: after a commit, wake every server's streams of the locations written to. */
   committed(events: DomainEvent[]): void {
     const heads = new Map<string, number>();
-    for (const event of events) heads.set(event.locationId, Math.max(event.seq, heads.get(event.locationId) ?? 0));
-    for (const [locationId, seq] of heads) {
-      this.grown.add(locationId);
-      this.bus.publish({ kind: 'events', locationId, seq });
+    for (const { locationId, seq } of events) {
+      if (seq === null) void this.numbering?.settle(locationId);
+      else heads.set(locationId, Math.max(seq, heads.get(locationId) ?? 0));
     }
+    for (const [locationId, seq] of heads) this.announce(locationId, seq);
+  }
+
+  /** The location's log has grown up to `seq`: wake every server's streams of it. */
+  private announce(locationId: string, seq: number): void {
+    this.grown.add(locationId);
+    this.bus.publish({ kind: 'events', locationId, seq });
   }
 
   publishTyping(event: Omit<TypingEvent, 'ttlMs' | 'at'>): TypingEvent {

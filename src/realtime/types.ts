@@ -2,8 +2,8 @@
 // the messages servers exchange on the bus (wake-ups and typing, never the events themselves).
 import type { DomainEvent } from '../events/types.js';
 
-/** A domain event as read back from the retained log, in per-location sequence order: the recorded event itself. */
-export type StoredEvent = DomainEvent;
+/** A domain event as read back from the retained log, in per-location sequence order: always numbered. */
+export type StoredEvent = DomainEvent & { seq: number };
 
 /** Someone is (or stopped) typing in a live chat conversation. Never stored: missed is missed. */
 export interface TypingEvent {

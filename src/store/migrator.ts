@@ -13,6 +13,7 @@ import * as m0009 from './migrations/0009_oauth.js';
 import * as m0010 from './migrations/0010_counts.js';
 import * as m0012 from './migrations/0012_sandbox.js';
 import * as m0014 from './migrations/0014_blob_collection.js';
+import * as m0015 from './migrations/0015_event_numbering.js';
 import * as m0016 from './migrations/0016_contact_search.js';
 import * as m0017 from './migrations/0017_message_order.js';
 import * as m0018 from './migrations/0018_message_search.js';
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0010_counts': m0010,
   '0012_sandbox': m0012,
   '0014_blob_collection': m0014,
+  '0015_event_numbering': m0015,
   '0016_contact_search': m0016,
   '0017_message_order': m0017,
   '0018_message_search': m0018,

@@ -24,7 +24,8 @@ export interface LocationCountsTable {
 
 export interface DomainEventsTable {
   location_id: string;
-  seq: number;
+  /** Gap-free per location. PostgreSQL: null until numbered, after commit (migration 0015). */
+  seq: number | null;
   id: string;
   type: string;
   payload: string;

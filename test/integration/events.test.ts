@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../helpers/clock.js';
 import { ENGINES } from '../helpers/engines.js';
+import { loggedEvents } from '../helpers/event-log.js';
 import { createContact, createLocation, createProvider, type TestLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { specErrors } from '../helpers/spec-validator.js';
@@ -16,13 +17,7 @@ describe.each(ENGINES)('domain events on %s', (engine) => {
   afterAll(() => harness?.close());
 
   async function eventsOf(location: TestLocation) {
-    const rows = await harness.server.store.db
-      .selectFrom('domain_events')
-      .selectAll()
-      .where('location_id', '=', location.locationId)
-      .orderBy('seq')
-      .execute();
-    return rows.map((row) => ({ seq: Number(row.seq), type: row.type, payload: JSON.parse(row.payload) }));
+    return (await loggedEvents(harness, location.locationId)).map(({ seq, type, payload }) => ({ seq, type, payload }));
   }
 
   it('records sends, deliveries, inbound messages and conversation changes in order', async () => {

@@ -2,6 +2,7 @@
 // Last-Event-ID without gaps or repeats, bounded by the retained log, and never another location's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../helpers/engines.js';
+import { loggedEvents } from '../helpers/event-log.js';
 import {
   createContact,
   createConversation,
@@ -56,13 +57,7 @@ describe.each(ENGINES)('realtime stream on %s', (engine) => {
   }
 
   async function logged(location: TestLocation) {
-    const rows = await harness.server.store.db
-      .selectFrom('domain_events')
-      .select(['seq', 'type', 'id'])
-      .where('location_id', '=', location.locationId)
-      .orderBy('seq')
-      .execute();
-    return rows.map((row) => ({ seq: Number(row.seq), type: row.type, id: row.id }));
+    return (await loggedEvents(harness, location.locationId)).map(({ seq, type, id }) => ({ seq, type, id }));
   }
 
   it('delivers every event of the location in order, with its seq as the id and its snapshot', async () => {
@@ -262,6 +257,7 @@ describe.each(ENGINES)('realtime stream on %s', (engine) => {
     const location = await createLocation(harness);
     const contact = await createContact(location, { phone: '+15550100004' });
     for (let i = 0; i < 8; i += 1) await inbound(location, contact.id, `old ${i}`);
+    await logged(location);
     await harness.server.services.realtime.prune();
     const log = await logged(location);
     expect(log).toHaveLength(10);

@@ -1,0 +1,24 @@
+// The retained event log of a location as the streams read it: in seq order, once every committed event has its
+// number (PostgreSQL numbers events just after their transaction commits, src/events/numbering.ts).
+import type { Harness } from './harness.js';
+
+export async function loggedEvents(harness: Harness, locationId: string) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const rows = await harness.server.store.db
+      .selectFrom('domain_events')
+      .select(['seq', 'type', 'id', 'payload'])
+      .where('location_id', '=', locationId)
+      .orderBy('seq')
+      .execute();
+    if (rows.every((row) => row.seq !== null) || Date.now() > deadline) {
+      return rows.map((row) => ({
+        seq: Number(row.seq),
+        type: row.type,
+        id: row.id,
+        payload: JSON.parse(row.payload),
+      }));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

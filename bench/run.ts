@@ -7,6 +7,7 @@ import { databaseBytes, ensureSeeded, openPeek } from './dataset.js';
 import { walkExport, walkReference } from './export-walk.js';
 import { type LoadSpec, runLoad, runPaced } from './load.js';
 import { evaluate, markdown, type RunResults, type ScenarioResult, writeResults } from './report.js';
+import { runScale } from './scale.js';
 import { type Api, buildScenarios, drawSamples, type Scenario } from './scenarios.js';
 import { ADMIN_TOKEN, type ServerProcess, startPrism, startReference, startSwitchboard } from './servers.js';
 import { loadSettings, machine } from './settings.js';
@@ -55,7 +56,41 @@ async function sampleBody(server: ServerProcess, headers: Record<string, string>
   return median;
 }
 
+/** BENCH_SUITE=scale: PostgreSQL inbound with 1 and 10 locations, on 1 and 2 servers (bench/scale.ts). */
+async function scaleSuite() {
+  const settings = loadSettings();
+  const before = os.loadavg();
+  fs.mkdirSync(settings.dir, { recursive: true });
+  const results = await runScale({
+    postgresUrl: settings.postgresUrl,
+    dir: settings.dir,
+    seconds: settings.duration,
+    warmup: settings.warmup,
+    connections: settings.connections,
+  });
+  const stamp = new Date().toISOString();
+  const file = path.join(
+    'bench',
+    'results',
+    `${stamp.slice(0, 10)}-postgres-scale-${stamp.slice(11, 16).replace(':', '')}.json`,
+  );
+  const run = {
+    at: new Date().toISOString(),
+    machine: machine(),
+    loadBefore: before,
+    loadAfter: os.loadavg(),
+    results,
+  };
+  fs.writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+  process.stdout.write('| locations | servers | connections | inbound msg/s | failed |\n|---|---|---|---|---|\n');
+  for (const r of results) {
+    process.stdout.write(`| ${r.locations} | ${r.servers} | ${r.connections} | ${r.perSecond} | ${r.failed} |\n`);
+  }
+  log(`wrote ${file}`);
+}
+
 async function main() {
+  if (process.env.BENCH_SUITE === 'scale') return scaleSuite();
   const settings = loadSettings();
   const before = os.loadavg();
   log(`Switchboard benchmark: ${settings.engine}, ${settings.dataset.scale} dataset`);

@@ -99,7 +99,9 @@ async function start(
 }
 
 export function startSwitchboard(databaseUrl: string, dataDir: string): Promise<ServerProcess> {
-  return start([path.resolve('bin', 'switchboard.js'), 'serve'], {
+  // BENCH_SWITCHBOARD: another build's bin/switchboard.js (an earlier commit, measured back to back with this one).
+  const bin = process.env.BENCH_SWITCHBOARD || path.resolve('bin', 'switchboard.js');
+  return start([bin, 'serve'], {
     DATABASE_URL: databaseUrl,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',

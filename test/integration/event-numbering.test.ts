@@ -42,7 +42,10 @@ describe.runIf(ENGINES.includes('postgres'))('event numbering under concurrent w
   }
 
   async function follow(location: TestLocation) {
-    const token = await issueToken(harness, location.locationId, ['conversations.readonly']);
+    const token = await issueToken(harness, location.locationId, [
+      'conversations.readonly',
+      'conversations/message.readonly',
+    ]);
     const stream = await SseStream.open(`${harness.baseUrl}${STREAM}?lastEventId=0`, {
       authorization: `Bearer ${token}`,
       version: VERSION,

@@ -56,7 +56,7 @@ export function createApp({ config, store, clock = configuredClock(config) }: Ap
   server.setValidatorCompiler(validatorCompiler);
   registerJsonBodies(server, config.http.maxJsonDepth);
 
-  registerPipeline(server, services.auth);
+  registerPipeline(server, services.auth, services.consoleSessions);
   registerDurableAcks(server, store);
   // After the pipeline's own hooks: rate limits count requests that passed validation
   // (docs/behaviour.md#request-pipeline).

@@ -37,6 +37,7 @@ import { TranscriptionService } from './domain/transcriptions.js';
 import { UploadService } from './domain/uploads.js';
 import { EventLog } from './events/event-log.js';
 import { createBlobStore } from './files/index.js';
+import { ConsoleSessions } from './http/console-session.js';
 import { collectBlobJob } from './jobs/collect-blob.js';
 import { deliverMessageJob } from './jobs/deliver-message.js';
 import { deliverWebhookJob } from './jobs/deliver-webhook.js';
@@ -80,6 +81,8 @@ export interface Services extends LiveChatServices {
   oauth: OAuthServices;
   rateLimits: RateLimitService;
   sandbox: SandboxServices;
+  /** Browser sessions of the console, whose cookie stands in for a bearer token (src/http/console-session.ts). */
+  consoleSessions: ConsoleSessions;
 }
 
 /** OAuth apps: authorising them (consent page, admin), their tokens, and the key those are signed with. */
@@ -144,6 +147,7 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
       operators: new OperatorSessions({ store, clock, auth, configuredAdminToken: config.adminToken }),
     },
     rateLimits,
+    consoleSessions: new ConsoleSessions({ store, clock, auth, secureCookies: config.publicUrl.startsWith('https:') }),
     locations: new LocationService(store, clock),
     contacts: new ContactService(store, clock),
     conversations: new ConversationService(store, events, clock),

@@ -72,11 +72,16 @@ export class AuthService {
     return writes ? writes.count('api_tokens') + writes.count('locations') : undefined;
   }
 
-  async isAdminToken(token: string | null): Promise<boolean> {
-    if (!token) return false;
-    const expected = this.configuredAdminToken
+  /** The digest of the admin token in force (configured, or generated at first start); undefined: none yet. */
+  async adminTokenDigest(): Promise<string | undefined> {
+    return this.configuredAdminToken
       ? hashToken(this.configuredAdminToken)
       : await getSetting(this.store.db, ADMIN_TOKEN_SETTING);
+  }
+
+  async isAdminToken(token: string | null): Promise<boolean> {
+    if (!token) return false;
+    const expected = await this.adminTokenDigest();
     if (!expected) return false;
     return timingSafeEqual(Buffer.from(hashToken(token)), Buffer.from(expected));
   }

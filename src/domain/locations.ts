@@ -8,6 +8,7 @@ import {
   insertLocation,
   type LocationRow,
   listLocations,
+  listLocationsPage,
   updateLocation,
 } from '../store/repositories/locations.js';
 import { insertToken, listTokens, revokeToken, type TokenRow } from '../store/repositories/tokens.js';
@@ -54,6 +55,17 @@ export class LocationService {
 
   listLocations(): Promise<LocationRow[]> {
     return listLocations(this.store.db);
+  }
+
+  /** A page of locations in id order, and the id the next page starts after (null: this was the last). */
+  async pageLocations(page: {
+    limit: number;
+    after?: string;
+  }): Promise<{ rows: LocationRow[]; nextAfter: string | null }> {
+    const rows = await listLocationsPage(this.store.db, { ...page, limit: page.limit + 1 });
+    const more = rows.length > page.limit;
+    const kept = more ? rows.slice(0, page.limit) : rows;
+    return { rows: kept, nextAfter: more ? (kept.at(-1)?.id ?? null) : null };
   }
 
   /** Renames a location or moves it to a company (a Company authorisation covers the company's locations). */

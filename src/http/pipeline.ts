@@ -6,6 +6,7 @@ import type { AuthService } from '../domain/auth.js';
 import { type AuthContext, type CompanyContext, type Credential, isCompanyContext } from '../domain/credentials.js';
 import { DomainError } from '../domain/errors.js';
 import { ACCEPTED_VERSIONS, type Access } from './access.js';
+import type { ConsoleSessions } from './console-session.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -101,7 +102,7 @@ function unstorableInput(input: Record<string, unknown>): string | null {
   return null;
 }
 
-export function registerPipeline(app: FastifyInstance, auth: AuthService) {
+export function registerPipeline(app: FastifyInstance, auth: AuthService, consoleSessions: ConsoleSessions) {
   app.decorateRequest('traceId', '');
   app.decorateRequest('auth', null);
   app.decorateRequest('company', null);
@@ -118,7 +119,12 @@ export function registerPipeline(app: FastifyInstance, auth: AuthService) {
     if (access?.kind === 'public' && access.cors) allowCors(reply);
     if (!access || access.kind === 'public') return;
     if (access.kind === 'admin') {
-      if (!(await auth.isAdminToken(bearer(request)))) {
+      // Without a bearer token, a console session's cookie (with its CSRF header) may stand in: console-session.ts.
+      const token = bearer(request);
+      const admitted = token
+        ? await auth.isAdminToken(token)
+        : (await consoleSessions.credential(request, false))?.kind === 'admin';
+      if (!admitted) {
         throw new DomainError('ADMIN_TOKEN_INVALID', 'Invalid admin token');
       }
       return;
@@ -127,7 +133,11 @@ export function registerPipeline(app: FastifyInstance, auth: AuthService) {
     if (queryCredentials) allowCors(reply);
     checkVersion(request, access.kind === 'location' && access.versionOptional === true, queryCredentials);
     const token = bearer(request, queryCredentials);
-    const context: Credential | null = token ? await auth.authenticate(token) : null;
+    let context: Credential | null = token ? await auth.authenticate(token) : null;
+    if (!token && access.kind === 'location') {
+      const session = await consoleSessions.credential(request, true);
+      if (session?.kind === 'location') context = session.context;
+    }
     if (!context) throw invalidToken(token);
     // A Company token reaches company routes only, a location token location routes only
     // (docs/behaviour.md#token-classes).

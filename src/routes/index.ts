@@ -16,6 +16,8 @@ import { sandboxJournalRoutes } from './admin/sandbox/journal.js';
 import { sandboxResetRoutes } from './admin/sandbox/reset.js';
 import { sandboxSimulateRoutes } from './admin/sandbox/simulate.js';
 import { adminWebhookRoutes } from './admin/webhooks.js';
+import { consoleAssetRoutes } from './console/assets.js';
+import { consoleSessionRoutes } from './console/session.js';
 import { contactSearchRoutes } from './contact-search.js';
 import { contactRoutes } from './contacts.js';
 import { conversationSearchRoutes } from './conversation-search.js';
@@ -80,6 +82,8 @@ export function allRoutes(services: Services): Route[] {
     ...sandboxFaultRoutes(services),
     ...sandboxSimulateRoutes(services),
     ...sandboxJournalRoutes(services),
+    ...consoleSessionRoutes(services),
+    ...consoleAssetRoutes(),
   ];
   // The MCP tools run the routes above, each through the whole request pipeline.
   return [...routes, ...mcpRoutes(services, routes)];

@@ -17,6 +17,7 @@ import * as m0015 from './migrations/0015_event_numbering.js';
 import * as m0016 from './migrations/0016_contact_search.js';
 import * as m0017 from './migrations/0017_message_order.js';
 import * as m0018 from './migrations/0018_message_search.js';
+import * as m0020 from './migrations/0020_console_sessions.js';
 import type { Database } from './schema.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0016_contact_search': m0016,
   '0017_message_order': m0017,
   '0018_message_search': m0018,
+  '0020_console_sessions': m0020,
 };
 
 class StaticProvider implements MigrationProvider {

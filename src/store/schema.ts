@@ -154,6 +154,7 @@ export interface Database {
   oauth_refresh_tokens: OAuthRefreshTokensTable;
   location_rate_limits: LocationRateLimitsTable;
   request_journal: RequestJournalTable;
+  console_sessions: ConsoleSessionsTable;
 }
 
 export interface MessagesTable {
@@ -469,4 +470,14 @@ export interface RequestJournalTable {
   request_body: string | null;
   response_body: string | null;
   created_at: number;
+}
+
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  kind: 'admin' | 'location';
+  token_hash: string;
+  location_id: string | null;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
 }

@@ -40,7 +40,20 @@ export function adminLocationRoutes({ locations }: Services): Route[] {
       method: 'GET',
       url: '/admin/v1/locations',
       access: admin,
-      handler: async () => ({ locations: (await locations.listLocations()).map(presentLocation) }),
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 100, default: 50 },
+            after: { type: 'string', minLength: 1, maxLength: 64 },
+          },
+          additionalProperties: false,
+        },
+      },
+      handler: async (request: FastifyRequest<{ Querystring: { limit: number; after?: string } }>) => {
+        const page = await locations.pageLocations(request.query);
+        return { locations: page.rows.map(presentLocation), nextAfter: page.nextAfter };
+      },
     },
     {
       method: 'GET',

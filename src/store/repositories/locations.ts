@@ -25,6 +25,13 @@ export async function listLocations(db: Executor): Promise<LocationRow[]> {
   return db.selectFrom('locations').select(COLUMNS).orderBy('created_at').orderBy('id').execute();
 }
 
+/** One page of locations by id, after the id a previous page ended on (keyset paging). */
+export async function listLocationsPage(db: Executor, page: { limit: number; after?: string }): Promise<LocationRow[]> {
+  let query = db.selectFrom('locations').select(COLUMNS).orderBy('id').limit(page.limit);
+  if (page.after) query = query.where('id', '>', page.after);
+  return query.execute();
+}
+
 export async function countLocations(db: Executor): Promise<number> {
   const row = await db
     .selectFrom('locations')

@@ -1,67 +1,39 @@
 // The live chat widget in a real browser (Debian's Chromium through playwright-core): a visitor opens the demo
 // page, chats, and sees the agent's typing and reply, which the agent sends through the API.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, CHROMIUM, chromiumAvailable, launchChromium, watchErrors } from '../helpers/chromium.js';
 import { createLocation, type TestLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { createWidget } from '../helpers/live-chat.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available) {
+if (!chromiumAvailable) {
   console.warn(`Skipping the widget browser test: ${CHROMIUM} is absent (install it with apt-get install -y chromium)`);
 }
 
-describe.skipIf(!available)('live chat widget in Chromium', () => {
+describe.skipIf(!chromiumAvailable)('live chat widget in Chromium', () => {
   let harness: Harness;
   let location: TestLocation;
+  let browser: Browser;
   let context: BrowserContext;
-  let profile: string;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     harness = await startHarness('sqlite', { env: { TYPING_TTL_MS: '10000' } });
     location = await createLocation(harness);
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await harness?.close();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
   async function openDemo(widgetId: string): Promise<Page> {
     const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    // Failed loads are reported by URL below (the browser asks for a favicon the demo does not have).
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        pageErrors.push(message.text());
-      }
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) {
-        pageErrors.push(`${response.status()} ${response.url()}`);
-      }
-    });
+    // Failed loads are reported by URL (the browser asks for a favicon the demo does not have).
+    watchErrors(page, pageErrors);
     await page.goto(`${harness.baseUrl}/widget/demo?widgetId=${widgetId}`);
     await page.locator('#chat[data-ready="true"]').waitFor({ timeout: 10_000 });
     return page;

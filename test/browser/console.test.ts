@@ -1,0 +1,325 @@
+// The console in a real browser (Debian's Chromium through playwright-core), against the real app: sign-in, the
+// inbox and its live updates, the composer and the dev outbox, emails in their sandbox, hostile text kept inert,
+// Spanish, a location-scoped sign-in, and axe-core's accessibility rules. Screenshots of the main screens in both
+// languages, at 375 px and at desktop width, land in test-output/console/.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { en } from '../../console/src/i18n/en.js';
+import { esMX } from '../../console/src/i18n/es-MX.js';
+import { type Browser, CHROMIUM, chromiumAvailable, launchChromium, watchErrors } from '../helpers/chromium.js';
+import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
+import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
+import { inbound } from '../helpers/messages.js';
+
+// The page's globals, inside page.evaluate callbacks (this project compiles without the DOM library).
+declare const window: any;
+declare const document: any;
+declare const NodeFilter: any;
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SHOTS = path.join(ROOT, 'test-output/console');
+const AXE = fs.readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+if (!chromiumAvailable) {
+  console.warn(
+    `Skipping the console browser test: ${CHROMIUM} is absent (install it with apt-get install -y chromium)`,
+  );
+}
+
+/** Every leaf string of a catalogue. */
+function leaves(catalogue: object, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(catalogue)) {
+    if (typeof value === 'string') out.set(`${prefix}${key}`, value);
+    else for (const [k, v] of leaves(value as object, `${prefix}${key}.`)) out.set(k, v);
+  }
+  return out;
+}
+
+describe.skipIf(!chromiumAvailable)('console in Chromium', () => {
+  let harness: Harness;
+  let acme: TestLocation;
+  let other: TestLocation;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let ana: { id: string };
+  let anaConversation: string;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    // The test serves what it builds: the console as the sources now stand.
+    const built = spawnSync(
+      path.join(ROOT, 'node_modules/.bin/vite'),
+      ['build', '--config', 'console/vite.config.ts', '--logLevel', 'error'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+    if (built.status !== 0) throw new Error(`console build failed: ${built.stderr}`);
+    fs.mkdirSync(SHOTS, { recursive: true });
+    harness = await startHarness('sqlite');
+    acme = await createLocation(harness);
+    other = await createLocation(harness);
+    await harness.admin.patch(null, `/admin/v1/locations/${acme.locationId}`, { name: 'Acme Dental' });
+    await harness.admin.patch(null, `/admin/v1/locations/${other.locationId}`, { name: 'Other Clinic' });
+    ana = await createContact(acme, { firstName: 'Ana', lastName: 'López', phone: '+15550100001' });
+    const first = await inbound(acme, { type: 'SMS', contactId: ana.id, message: 'Hola, ¿tienen cita el martes?' });
+    anaConversation = first.body.conversationId;
+    const bob = await createContact(other, { firstName: 'Bob', lastName: 'Elsewhere', phone: '+15550100002' });
+    await inbound(other, { type: 'SMS', contactId: bob.id, message: 'Only the other location sees me' });
+    browser = await launchChromium({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    context = browser.context;
+    page = await context.newPage();
+    // Expected: the sign-in test's deliberate 401 and the session probe of a signed-out page; the location session's
+    // refused admin call; the hostile email's image (src="x") and its scripts, which the sandbox blocks.
+    watchErrors(page, errors, (url, status) =>
+      status === 401 ? /\/console\/v1\/session|\/admin\/v1\/locations$/.test(url) : new URL(url).pathname === '/x',
+    );
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  const open = (hash = '') => page.goto(`${harness.baseUrl}/${hash}`);
+
+  async function signIn(token: string) {
+    await open();
+    await page.getByLabel(/^(Token)$/).fill(token);
+    await page.getByRole('button', { name: /^(Sign in|Iniciar sesión)$/ }).click();
+  }
+
+  async function signOut() {
+    await page.getByRole('button', { name: /^(Sign out|Cerrar sesión)$/ }).click();
+    await page.getByRole('button', { name: /^(Sign in|Iniciar sesión)$/ }).waitFor();
+  }
+
+  async function chooseLocation(locationId: string) {
+    await page.getByLabel('Location', { exact: true }).selectOption(locationId);
+  }
+
+  async function shoot(name: string) {
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  }
+
+  async function axeViolations(): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+    // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') rightly refuses inline scripts.
+    await page.evaluate(AXE);
+    return page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (options: object) => Promise<any> } }).axe;
+      const result = await axe.run({
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] },
+      });
+      return result.violations
+        .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v: { id: string; impact: string; nodes: { target: string[] }[] }) => ({
+          id: v.id,
+          impact: v.impact,
+          nodes: v.nodes.map((n) => n.target.join(' ')),
+        }));
+    });
+  }
+
+  it('a wrong token gets a clear message and no session', async () => {
+    await signIn('pit-not-a-real-token');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('That token was not accepted');
+    expect(await context.cookies()).toEqual([]);
+    expect(await axeViolations()).toEqual([]);
+    await shoot('sign-in-en-desktop');
+  });
+
+  it('signs in with the admin token and opens a conversation', async () => {
+    await signIn(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    const cookies = await context.cookies();
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatchObject({ name: 'switchboard_console', httpOnly: true, sameSite: 'Strict' });
+    await chooseLocation(acme.locationId);
+    const row = page.getByRole('link', { name: /Ana López/ });
+    await row.waitFor();
+    await row.click();
+    await page.getByRole('heading', { name: 'Ana López' }).waitFor();
+    await page.locator('.messages').getByText('Hola, ¿tienen cita el martes?', { exact: true }).waitFor();
+    expect(page.url()).toContain(`#/inbox/${anaConversation}`);
+  });
+
+  it('a message sent through the public API appears live', async () => {
+    await page.locator('.live-dot.live-live').waitFor();
+    const sent = Date.now();
+    const received = await inbound(acme, { type: 'SMS', contactId: ana.id, message: 'Sent live from the API' });
+    expect(received.status).toBe(200);
+    await page.locator('.messages').getByText('Sent live from the API', { exact: true }).waitFor({ timeout: 3000 });
+    const elapsed = Date.now() - sent;
+    console.log(`console: a message sent through the API appeared in the open thread after ${elapsed} ms`);
+    expect(elapsed).toBeLessThan(2000);
+  });
+
+  it('replies from the composer and sees the reply in the dev outbox', async () => {
+    await page.getByLabel('Send as').selectOption('SMS');
+    await page.getByLabel('Message', { exact: true }).fill('Sí, a las 10:00. ¡Hasta pronto!');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.locator('.message.outbound').getByText('Sí, a las 10:00. ¡Hasta pronto!').waitFor();
+    await shoot('inbox-en-desktop');
+    await page.getByRole('link', { name: 'Dev outbox' }).click();
+    const record = page.getByRole('link', { name: /Sí, a las 10:00/ });
+    await record.waitFor({ timeout: 10_000 });
+    await record.click();
+    await page.locator('.viewer .message-body').getByText('Sí, a las 10:00. ¡Hasta pronto!').waitFor();
+    await shoot('outbox-en-desktop');
+  });
+
+  it('renders an email in its sandbox without running its scripts', async () => {
+    const html =
+      '<p id="hello">Hello from <b>email</b></p><script>document.body.dataset.ran = "yes"; parent.__pwned = 1;</script>' +
+      '<img src="x" onerror="parent.__pwned = 2">';
+    const email = await inbound(acme, { type: 'Email', contactId: ana.id, subject: 'Your appointment', html });
+    expect(email.status).toBe(200);
+    await open(`#/inbox/${email.body.conversationId}`);
+    const frame = page.frameLocator('iframe.email-frame');
+    await frame.locator('#hello').waitFor();
+    const element = page.locator('iframe.email-frame');
+    expect(await element.getAttribute('sandbox')).not.toContain('allow-scripts');
+    expect(await frame.locator('body').getAttribute('data-ran')).toBeNull();
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    const policy = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(policy).toContain("script-src 'none'");
+    await page.getByRole('heading', { name: 'Your appointment' }).waitFor();
+  });
+
+  it('renders hostile text in a message, a contact name and an email subject as inert text', async () => {
+    const payload = '<img src=x onerror="window.__xss=1">';
+    const link = '<a href="javascript:window.__xss=2">click me</a>';
+    const mallory = await createContact(acme, { firstName: payload, lastName: 'X', phone: '+15550100003' });
+    await inbound(acme, {
+      type: 'SMS',
+      contactId: mallory.id,
+      message: `${payload} ${link} javascript:window.__xss=3`,
+    });
+    const email = await inbound(acme, { type: 'Email', contactId: mallory.id, subject: payload, html: '<p>body</p>' });
+    await open(`#/inbox/${email.body.conversationId}`);
+    await page
+      .locator('.messages')
+      .getByText(`${payload} ${link} javascript:window.__xss=3`, { exact: true })
+      .waitFor();
+    await page.getByRole('heading', { name: payload }).first().waitFor();
+    await page
+      .getByRole('link', { name: new RegExp(payload.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) })
+      .first()
+      .waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+  });
+
+  it('switches to Spanish and shows the whole page in Spanish', async () => {
+    await open(`#/inbox/${anaConversation}`);
+    await page.getByRole('heading', { name: 'Ana López' }).waitFor();
+    await page.getByLabel('Language').first().selectOption('es-MX');
+    await page.getByRole('link', { name: 'Bandeja' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('es-MX');
+    // No English string of the catalogue (one that differs in Spanish) is left anywhere on the page.
+    const english = new Set(
+      [...leaves(en)]
+        .filter(([key, value]) => leaves(esMX).get(key) !== value && !value.includes('{{'))
+        .map(([, value]) => value),
+    );
+    const shown = await page.evaluate(() => {
+      const texts: string[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent?.trim();
+        if (text) texts.push(text);
+      }
+      for (const element of document.querySelectorAll('[aria-label],[placeholder],[title]')) {
+        for (const name of ['aria-label', 'placeholder', 'title']) {
+          const value = element.getAttribute(name);
+          if (value) texts.push(value);
+        }
+      }
+      return texts;
+    });
+    expect(shown.filter((text) => english.has(text))).toEqual([]);
+    expect(shown).toContain('Enviar');
+    // The choice sticks across a reload.
+    await page.reload();
+    await page.getByRole('link', { name: 'Bandeja' }).waitFor();
+    await shoot('inbox-es-desktop');
+    await page.getByRole('link', { name: 'Buzón de salida' }).click();
+    await page.getByRole('heading', { name: 'Buzón de salida de pruebas' }).waitFor();
+    await page.locator('.record-list a').first().click();
+    await page.locator('.viewer').waitFor();
+    await shoot('outbox-es-desktop');
+    await page.getByLabel('Idioma').first().selectOption('en');
+    await page.getByRole('link', { name: 'Inbox' }).waitFor();
+  });
+
+  it('has no serious accessibility violation (axe-core) on the inbox, the thread and the outbox', async () => {
+    await open(`#/inbox/${anaConversation}`);
+    await page.getByRole('heading', { name: 'Ana López' }).waitFor();
+    expect(await axeViolations()).toEqual([]);
+    await open('#/outbox');
+    await page.locator('.record-list a').first().waitFor();
+    await page.locator('.record-list a').first().click();
+    await page.locator('.viewer').waitFor();
+    expect(await axeViolations()).toEqual([]);
+    await open('#/settings/tokens');
+    await page.getByRole('button', { name: 'Create token' }).waitFor();
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it('is usable at 375 px: one pane at a time, in both languages', async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    for (const language of ['en', 'es-MX'] as const) {
+      await open('#/inbox');
+      await page
+        .getByLabel(/^(Language|Idioma)$/)
+        .first()
+        .selectOption(language);
+      await page.locator('.conversation-row').first().waitFor();
+      await shoot(`inbox-list-${language}-375`);
+      await open(`#/inbox/${anaConversation}`);
+      await page.getByRole('heading', { name: 'Ana López' }).waitFor();
+      expect(await page.locator('.inbox-list').isVisible()).toBe(false);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width).toBeLessThanOrEqual(375);
+      await shoot(`thread-${language}-375`);
+      await open('#/outbox');
+      await page.locator('.record-list a').first().click();
+      await page.locator('.viewer').waitFor();
+      await shoot(`outbox-${language}-375`);
+    }
+    await page
+      .getByLabel(/^(Language|Idioma)$/)
+      .first()
+      .selectOption('en');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('a location token sees only its location', async () => {
+    await signOut();
+    expect(await context.cookies()).toEqual([]);
+    await signIn(acme.token);
+    await page.locator('.conversation-row').first().waitFor();
+    expect(await page.getByText('Ana López').count()).toBeGreaterThan(0);
+    expect(await page.getByText('Bob Elsewhere').count()).toBe(0);
+    // No location picker, no admin tools: only what the token's scopes allow.
+    expect(await page.getByLabel('Location', { exact: true }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Dev outbox' }).count()).toBe(0);
+    await page.getByText(`Location ${acme.locationId}`).waitFor();
+    // The session itself is bound to the location: the admin API refuses it.
+    const admin = await page.evaluate(async () => (await fetch('/admin/v1/locations')).status);
+    expect(admin).toBe(401);
+    await signOut();
+  });
+
+  it('reported no script errors and no failed requests', () => {
+    const sandboxed = "Blocked script execution in 'about:srcdoc' because the document's frame is sandboxed";
+    expect(errors.filter((error) => !error.startsWith(sandboxed))).toEqual([]);
+  });
+});

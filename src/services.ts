@@ -8,6 +8,7 @@ import { createDeliveryRouter } from './delivery/index.js';
 import { AppService } from './domain/apps.js';
 import { AuthService } from './domain/auth.js';
 import type { Clock } from './domain/clock.js';
+import { ConsoleSessionService } from './domain/console-sessions.js';
 import { ContactService } from './domain/contacts.js';
 import { ConversationService } from './domain/conversations.js';
 import { DevOutboxService } from './domain/dev-outbox.js';
@@ -147,7 +148,10 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
       operators: new OperatorSessions({ store, clock, auth, configuredAdminToken: config.adminToken }),
     },
     rateLimits,
-    consoleSessions: new ConsoleSessions({ store, clock, auth, secureCookies: config.publicUrl.startsWith('https:') }),
+    consoleSessions: new ConsoleSessions(
+      new ConsoleSessionService({ store, clock, auth }),
+      config.publicUrl.startsWith('https:'),
+    ),
     locations: new LocationService(store, clock),
     contacts: new ContactService(store, clock),
     conversations: new ConversationService(store, events, clock),

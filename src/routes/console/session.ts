@@ -22,9 +22,8 @@ export function consoleSessionRoutes({ consoleSessions }: Services): Route[] {
         },
       },
       handler: async (request: FastifyRequest<{ Body: { token: string } }>, reply) => {
-        const { secret, view } = await consoleSessions.signIn(request.body.token.trim());
-        consoleSessions.setCookie(reply, secret);
-        return reply.code(201).header('cache-control', 'no-store').send({ session: view });
+        const session = await consoleSessions.signIn(reply, request.body.token.trim());
+        return reply.code(201).header('cache-control', 'no-store').send({ session });
       },
     },
     {
@@ -42,8 +41,7 @@ export function consoleSessionRoutes({ consoleSessions }: Services): Route[] {
       url: '/console/v1/session',
       access: { kind: 'public' },
       handler: async (request, reply) => {
-        await consoleSessions.signOut(request);
-        consoleSessions.clearCookie(reply);
+        await consoleSessions.signOut(request, reply);
         return { success: true };
       },
     },

@@ -953,6 +953,11 @@ export interface components {
             id?: string;
             companyId?: string;
         };
+        "GET /admin/v1/locations Querystring": {
+            /** @default 50 */
+            limit: number;
+            after?: string;
+        };
         "GET /admin/v1/locations/:locationId Params": {
             locationId: string;
         };
@@ -1205,6 +1210,9 @@ export interface components {
         "GET /admin/v1/locations/:locationId/requests Params": {
             locationId: string;
         };
+        "POST /console/v1/session Body": {
+            token: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1275,7 +1283,7 @@ export interface ValidatedRequests {
   "POST /oauth/chooselocation": {};
   "POST /oauth/session": {};
   "POST /admin/v1/locations": { Body: components['schemas']["POST /admin/v1/locations Body"]; };
-  "GET /admin/v1/locations": {};
+  "GET /admin/v1/locations": { Querystring: components['schemas']["GET /admin/v1/locations Querystring"]; };
   "GET /admin/v1/locations/:locationId": { Params: components['schemas']["GET /admin/v1/locations/:locationId Params"]; };
   "PATCH /admin/v1/locations/:locationId": { Body: components['schemas']["PATCH /admin/v1/locations/:locationId Body"]; Params: components['schemas']["PATCH /admin/v1/locations/:locationId Params"]; };
   "POST /admin/v1/locations/:locationId/tokens": { Body: components['schemas']["POST /admin/v1/locations/:locationId/tokens Body"]; Params: components['schemas']["POST /admin/v1/locations/:locationId/tokens Params"]; };
@@ -1327,6 +1335,13 @@ export interface ValidatedRequests {
   "POST /admin/v1/locations/:locationId/messages/:messageId/carrier": { Body: components['schemas']["POST /admin/v1/locations/:locationId/messages/:messageId/carrier Body"]; Params: components['schemas']["POST /admin/v1/locations/:locationId/messages/:messageId/carrier Params"]; };
   "POST /admin/v1/locations/:locationId/simulate/inbound": { Body: components['schemas']["POST /admin/v1/locations/:locationId/simulate/inbound Body"]; Params: components['schemas']["POST /admin/v1/locations/:locationId/simulate/inbound Params"]; };
   "GET /admin/v1/locations/:locationId/requests": { Querystring: components['schemas']["GET /admin/v1/locations/:locationId/requests Querystring"]; Params: components['schemas']["GET /admin/v1/locations/:locationId/requests Params"]; };
+  "POST /console/v1/session": { Body: components['schemas']["POST /console/v1/session Body"]; };
+  "GET /console/v1/session": {};
+  "DELETE /console/v1/session": {};
+  "GET /": {};
+  "GET /docs": {};
+  "GET /console/assets/:file": {};
+  "GET /docs/specs/:name": {};
   "POST /mcp/": {};
   "GET /mcp/": {};
   "DELETE /mcp/": {};

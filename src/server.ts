@@ -6,7 +6,7 @@ import { type BootstrapReport, bootstrap } from './bootstrap.js';
 import { type Config, defaultPublicUrl } from './config.js';
 import type { Clock } from './domain/clock.js';
 import { type InboundSmtpListener, startSmtpListener } from './mail/smtp-listener.js';
-import { openStore, type Store } from './store/database.js';
+import { openStore, type Store, type StoreOptions } from './store/database.js';
 import { migrateToLatest } from './store/migrator.js';
 
 export interface RunningServer extends App {
@@ -18,18 +18,41 @@ export interface RunningServer extends App {
   close(): Promise<void>;
 }
 
+/** Exit status after a failed fsync: the process stops so that recovery, on restart, reads what the disk holds. */
+export const EXIT_DISK_FAILED = 70;
+
+const FSYNC_FAILED =
+  'fsync of the database WAL failed: stopping now, committing nothing more (crash-only, as PostgreSQL does); ' +
+  'writes not yet acknowledged may be lost, acknowledged ones are on disk; restart to recover';
+
 export async function startServer(
   config: Config,
-  options: { clock?: Clock; store?: Store } = {},
+  options: {
+    clock?: Clock;
+    store?: Store;
+    /** For a store this opens: how group commit syncs the WAL (fault tests fail it). */
+    storeOptions?: Pick<StoreOptions, 'syncFile'>;
+  } = {},
 ): Promise<RunningServer> {
   // Until the app's logger exists.
   let checkpointFailed = (message: string) => console.error(`background checkpoint failed: ${message}`);
+  let diskFailed = (error: unknown) => console.error(FSYNC_FAILED, error);
   const store =
-    options.store ?? openStore(config.database, { onCheckpointError: (message) => checkpointFailed(message) });
+    options.store ??
+    openStore(config.database, {
+      ...options.storeOptions,
+      onCheckpointError: (message) => checkpointFailed(message),
+      // A failed fsync may have dropped pages it could not write; nothing later can prove them on disk.
+      onFatal: (error) => {
+        diskFailed(error);
+        process.exit(EXIT_DISK_FAILED);
+      },
+    });
   try {
     await migrateToLatest(store.db, store.engine);
     const app = createApp({ config, store, ...(options.clock ? { clock: options.clock } : {}) });
     checkpointFailed = (message) => app.server.log.error({ message }, 'background checkpoint failed');
+    if (config.logLevel !== 'silent') diskFailed = (error) => app.server.log.fatal({ err: error }, FSYNC_FAILED);
     const report = await bootstrap(config, store, app.services);
     const address = await app.server.listen({ host: config.host, port: config.port });
     // With PORT=0 the port is known only now: a public URL derived from it (PUBLIC_URL unset) takes the real one,

@@ -106,7 +106,7 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
   const customProviders = new CustomProviderAdapter({ store, clock, signer, policy: outbound });
   const faults = new FaultRegistry();
   const router = withDeliveryFaults(createDeliveryRouter(store, clock, customProviders, builtInEmail), faults);
-  const deliverJob = deliverMessageJob(store, events, clock, router);
+  const deliverJob = deliverMessageJob(store, clock, router);
   jobs.register(deliverJob);
   const deliverWebhook = deliverWebhookJob({ store, clock, signer, policy: outbound, faults });
   jobs.register(deliverWebhook);
@@ -130,12 +130,12 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
   const core = {
     jobs,
     events,
-    messages: new MessageService({ store, events, clock, jobs, deliverJob, emailDomain: config.emailDomain }),
-    messageStatus: new MessageStatusService({ events, clock }),
-    reviews: new ReviewService({ store, events, clock, jobs, deliverJob, emailDomain: config.emailDomain }),
+    messages: new MessageService({ store, clock, jobs, deliverJob, emailDomain: config.emailDomain }),
+    messageStatus: new MessageStatusService({ store, clock }),
+    reviews: new ReviewService({ store, clock, jobs, deliverJob, emailDomain: config.emailDomain }),
     schedules: new ScheduleService({ store, clock, deliverKind: deliverJob.kind }),
     outbox: new DevOutboxService(store),
-    emails: new EmailService({ store, events, clock, deliverKind: deliverJob.kind }),
+    emails: new EmailService({ store, clock, deliverKind: deliverJob.kind }),
     messageReads: new MessageReadService(store),
     messageSearch: new MessageSearchService(store),
     config,
@@ -154,14 +154,13 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
     ),
     locations: new LocationService(store, clock),
     contacts: new ContactService(store, clock),
-    conversations: new ConversationService(store, events, clock),
+    conversations: new ConversationService(store, clock),
     apps: new AppService({ store, clock, outbound }),
     providers: new ProviderService({ store, clock, outbound }),
     webhooks: new WebhookService({ store, clock, jobs, deliverJob: deliverWebhook, signer }),
     files,
     inboundEmail: new InboundEmailService({
       store,
-      events,
       clock,
       files,
       emailDomain: config.emailDomain,
@@ -183,7 +182,6 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
       blobs,
       files,
       faults,
-      events,
       emailDomain: config.emailDomain,
       messageStatus: core.messageStatus,
       recorder: new JournalRecorder({ store, clock, config: config.sandbox.journal }),

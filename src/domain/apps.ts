@@ -124,7 +124,7 @@ export class AppService {
   /** Deletes an app: its tokens are revoked, and its providers, installations and delivery log removed. */
   async delete(id: string): Promise<void> {
     const { store, clock } = this.deps;
-    const deleted = await store.db.transaction().execute(async (trx) => {
+    const deleted = await store.unit(async ({ db: trx }) => {
       await revokeAppTokens(trx, id, clock.now());
       return deleteApp(trx, id);
     });
@@ -155,7 +155,7 @@ export class AppService {
   async uninstall(locationId: string, appId: string): Promise<void> {
     const { store, clock } = this.deps;
     await this.requireLocation(locationId);
-    const removed = await store.db.transaction().execute((trx) => uninstallApp(trx, locationId, appId, clock.now()));
+    const removed = await store.unit(({ db: trx }) => uninstallApp(trx, locationId, appId, clock.now()));
     if (!removed) throw notFound('App installation');
   }
 }

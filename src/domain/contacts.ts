@@ -185,7 +185,7 @@ export class ContactService {
 
   async create(locationId: string, input: ContactInput): Promise<ContactRow> {
     const row = applyInput(emptyContact(locationId, this.clock.now()), input, this.clock.now());
-    return this.store.db.transaction().execute(async (trx) => {
+    return this.store.unit(async ({ db: trx }) => {
       const duplicate = await this.findDuplicate(trx, row);
       if (duplicate) throw duplicated(duplicate);
       await insertContact(trx, row);
@@ -194,7 +194,7 @@ export class ContactService {
   }
 
   async update(locationId: string, id: string, input: ContactInput): Promise<ContactRow> {
-    return this.store.db.transaction().execute(async (trx) => {
+    return this.store.unit(async ({ db: trx }) => {
       const existing = await findContact(trx, locationId, id);
       if (!existing) throw notFound('Contact');
       const row = applyInput(existing, input, this.clock.now());
@@ -215,7 +215,7 @@ export class ContactService {
   async upsert(locationId: string, input: ContactInput): Promise<UpsertResult> {
     const now = this.clock.now();
     const probe = applyInput(emptyContact(locationId, now), input, now);
-    return this.store.db.transaction().execute(async (trx) => {
+    return this.store.unit(async ({ db: trx }) => {
       const duplicate = await this.findDuplicate(trx, probe);
       if (!duplicate) {
         await insertContact(trx, probe);

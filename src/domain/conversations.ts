@@ -1,9 +1,6 @@
 // Conversation use cases: one conversation per contact per location, kept searchable and in step with its contact.
-
-import { emitConversationPatch } from '../events/conversation-changes.js';
-import { conversationSnapshot, type EventLog } from '../events/event-log.js';
+import { conversationSnapshot } from '../events/event-log.js';
 import type { Store } from '../store/database.js';
-import { isUniqueViolation } from '../store/driver-errors.js';
 import { type ContactRow, findContactsByIds } from '../store/repositories/contacts.js';
 import { type SearchPage, searchConversations } from '../store/repositories/conversation-search.js';
 import {
@@ -18,7 +15,6 @@ import {
   membersOf,
   replaceMembers,
   replaceScores,
-  updateConversation,
 } from '../store/repositories/conversations.js';
 import type { Clock } from './clock.js';
 import { buildSearch, type SearchParams } from './conversation-search.js';
@@ -54,25 +50,26 @@ function conversationExists(conversationId: string): DomainError {
 export class ConversationService {
   constructor(
     private readonly store: Store,
-    private readonly events: EventLog,
     private readonly clock: Clock,
   ) {}
 
   async create(locationId: string, contactId: string): Promise<ConversationRow> {
     const now = this.clock.now();
-    try {
-      return await this.store.db.transaction().execute(async (trx) => {
-        const contact = await requireContact(trx, locationId, contactId);
-        const existing = await findConversationByContact(trx, locationId, contactId);
+    return this.store.unit(
+      async ({ db }) => {
+        const contact = await requireContact(db, locationId, contactId);
+        const existing = await findConversationByContact(db, locationId, contactId);
         if (existing) throw conversationExists(existing.id);
-        return insertConversation(trx, newConversationRow(contact, now));
-      });
-    } catch (error) {
-      // Two creates raced past the existence check: the unique index decided, so name the winner.
-      if (!isUniqueViolation(error)) throw error;
-      const winner = await findConversationByContact(this.store.db, locationId, contactId);
-      throw winner ? conversationExists(winner.id) : error;
-    }
+        return insertConversation(db, newConversationRow(contact, now));
+      },
+      {
+        // Two creates raced past the existence check: the unique index decided, so name the winner.
+        onUniqueViolation: async (error) => {
+          const winner = await findConversationByContact(this.store.db, locationId, contactId);
+          throw winner ? conversationExists(winner.id) : error;
+        },
+      },
+    );
   }
 
   async get(locationId: string, id: string): Promise<ConversationRow> {
@@ -82,44 +79,42 @@ export class ConversationService {
   }
 
   async update(locationId: string, id: string, update: ConversationUpdate): Promise<ConversationRow> {
-    return this.events.transaction(async (trx, emit) => {
-      const row = await findConversation(trx, locationId, id);
+    return this.store.unit(async (tx) => {
+      const row = await findConversation(tx.db, locationId, id);
       if (!row) throw notFound('Conversation');
       const patch: ConversationPatch = { date_updated: this.clock.now() };
       if (update.unreadCount !== undefined) patch.unread_count = update.unreadCount;
       if (update.starred !== undefined) patch.starred = update.starred ? 1 : 0;
       if (update.feedback !== undefined) patch.feedback = update.feedback;
-      await updateConversation(trx, locationId, id, patch);
-      emitConversationPatch(emit, locationId, id, patch);
+      await tx.conversations.update(locationId, id, patch);
       return { ...row, ...patch };
     });
   }
 
   async adminUpdate(locationId: string, id: string, update: ConversationAdminUpdate): Promise<ConversationRow> {
-    return this.events.transaction(async (trx, emit) => {
-      const row = await findConversation(trx, locationId, id);
+    return this.store.unit(async (tx) => {
+      const row = await findConversation(tx.db, locationId, id);
       if (!row) throw notFound('Conversation');
       const patch: ConversationPatch = { date_updated: this.clock.now() };
       if (update.assignedTo !== undefined) patch.assigned_to = update.assignedTo;
       if (update.dueAt !== undefined) patch.due_at = update.dueAt;
-      await updateConversation(trx, locationId, id, patch);
-      if (update.followers) await replaceMembers(trx, 'conversation_followers', row, update.followers);
-      if (update.mentions) await replaceMembers(trx, 'conversation_mentions', row, update.mentions);
-      if (update.scores) await replaceScores(trx, row, update.scores);
-      emitConversationPatch(emit, locationId, id, patch);
+      await tx.conversations.update(locationId, id, patch);
+      if (update.followers) await replaceMembers(tx.db, 'conversation_followers', row, update.followers);
+      if (update.mentions) await replaceMembers(tx.db, 'conversation_mentions', row, update.mentions);
+      if (update.scores) await replaceScores(tx.db, row, update.scores);
       if (update.followers)
-        emit({ type: 'conversation.updated', locationId, conversationId: id, changes: ['followers'] });
+        tx.emit({ type: 'conversation.updated', locationId, conversationId: id, changes: ['followers'] });
       return { ...row, ...patch };
     });
   }
 
   async delete(locationId: string, id: string): Promise<void> {
-    await this.events.transaction(async (trx, emit) => {
-      const row = await findConversation(trx, locationId, id);
+    await this.store.unit(async (tx) => {
+      const row = await findConversation(tx.db, locationId, id);
       if (!row) throw notFound('Conversation');
-      await releaseConversationFiles(trx, locationId, id, this.clock.now());
-      if (!(await deleteConversation(trx, locationId, id))) throw notFound('Conversation');
-      emit({ type: 'conversation.deleted', locationId, conversation: conversationSnapshot(row) });
+      await releaseConversationFiles(tx.db, locationId, id, this.clock.now());
+      if (!(await deleteConversation(tx.db, locationId, id))) throw notFound('Conversation');
+      tx.emit({ type: 'conversation.deleted', locationId, conversation: conversationSnapshot(row) });
     });
   }
 

@@ -150,7 +150,7 @@ export class DirectUploadService {
     const { staged, inspection } = await stageInspected(blobs, body, pending.filename, maxBytes);
     let committed = false;
     try {
-      await store.db.transaction().execute(async (db) => {
+      await store.unit(async ({ db }) => {
         const upload = await lockUpload(db, uploadId);
         if (!upload) throw uploadNotFound();
         if (!isOpen(upload)) throw alreadyCompleted();
@@ -176,7 +176,7 @@ export class DirectUploadService {
 
   async complete(locationId: string, input: CompleteInput) {
     const { store, blobs, files } = this.deps;
-    const outcome = await store.db.transaction().execute((db) => this.finish(db, locationId, input));
+    const outcome = await store.unit(({ db }) => this.finish(db, locationId, input));
     if ('refused' in outcome) {
       await blobs.remove(input.uploadId).catch(() => {});
       throw outcome.refused;

@@ -180,7 +180,7 @@ export class FileService {
     const blobs = rows.map((row) => ({ locationId, key: row.storage_key }));
     await enqueueBlobCollection(this.deps.store.db, blobs, now + ORPHAN_GRACE_MS, now);
     try {
-      await this.deps.store.db.transaction().execute(async (db) => {
+      await this.deps.store.unit(async ({ db }) => {
         await insertFiles(db, rows);
         for (const [index, candidate] of candidates.entries()) {
           const key = rows[index]?.storage_key as string;

@@ -97,7 +97,7 @@ export class LocationService {
     if (beyond.length > 0) {
       throw new DomainError('VALIDATION_FAILED', [`scopes must be scopes of the app (not ${beyond.join(', ')})`]);
     }
-    await this.store.db.transaction().execute(async (trx) => {
+    await this.store.unit(async ({ db: trx }) => {
       if (app) await installApp(trx, locationId, app.id, this.clock.now());
       await insertToken(trx, issued.row);
     });
@@ -113,7 +113,7 @@ export class LocationService {
       created_at: this.clock.now(),
     };
     const issued = this.newToken(location.id, { name: 'Demo token (all scopes)' });
-    await this.store.db.transaction().execute(async (trx) => {
+    await this.store.unit(async ({ db: trx }) => {
       await insertLocation(trx, location);
       await insertToken(trx, issued.row);
     });

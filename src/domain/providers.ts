@@ -205,7 +205,7 @@ export class ProviderService {
   ): Promise<void> {
     const { store, clock } = this.deps;
     try {
-      await store.db.transaction().execute(async (trx) => {
+      await store.unit(async ({ db: trx }) => {
         await before?.(trx);
         await upsertProviderInstallation(trx, {
           location_id: locationId,

@@ -1,7 +1,6 @@
 // Records domain events in the transaction of the change that caused them (so an event never describes a
 // rolled-back write, and a committed write never loses its event), hands them to the in-transaction sinks,
-// and tells the notifiers once the transaction has committed.
-import type { Transaction } from 'kysely';
+// and tells the notifiers once the unit of work is durable. It is the store's recorder: every unit runs it.
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { isEmailCode } from '../domain/message-types.js';
@@ -13,12 +12,10 @@ import { type ConversationRow, findConversation } from '../store/repositories/co
 import { emailIdsByMessage, findEmailById } from '../store/repositories/emails.js';
 import { insertEvents, numbersAfterCommit, reserveEventSeqs } from '../store/repositories/events.js';
 import { findMessageById } from '../store/repositories/messages.js';
-import type { Database } from '../store/schema.js';
-import { TransactionBatches } from '../store/transaction-batches.js';
+import type { Tx } from '../store/unit-of-work.js';
 import type {
   ConversationSnapshot,
   DomainEvent,
-  Emit,
   EventIntent,
   EventNotifier,
   EventPayload,
@@ -108,16 +105,14 @@ async function payloadOf(
 export class EventLog {
   private readonly sinks: EventSink[] = [];
   private readonly notifiers: EventNotifier[] = [];
-  /** SQLite: concurrent writes share a commit. PostgreSQL commits each on its own connection, in parallel. */
-  private readonly batches: TransactionBatches | null;
   private readonly numberedAfterCommit: boolean;
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly clock: Clock,
   ) {
-    this.batches = store.engine === 'sqlite' ? new TransactionBatches(store.db) : null;
     this.numberedAfterCommit = numbersAfterCommit(store.engine);
+    store.recordWith((tx, intents) => this.record(tx, intents));
   }
 
   addSink(sink: EventSink): void {
@@ -128,33 +123,15 @@ export class EventLog {
     this.notifiers.push(notifier);
   }
 
-  /**
-   * Runs `work` in one transaction; what it emits is recorded in that transaction and announced after commit.
-   * Use it for every write that others may want to hear about.
-   */
-  async transaction<T>(work: (db: Transaction<Database>, emit: Emit) => Promise<T>): Promise<T> {
-    let recorded: DomainEvent[] = [];
-    const afterCommit: (() => void)[] = [];
-    const unit = async (trx: Transaction<Database>) => {
-      const intents: EventIntent[] = [];
-      const value = await work(trx, (intent) => intents.push(intent));
-      recorded = await this.record(trx, intents, afterCommit);
-      return value;
-    };
-    const result = this.batches ? await this.batches.run(unit) : await this.store.db.transaction().execute(unit);
-    if (recorded.length > 0) for (const notifier of this.notifiers) notifier.committed(recorded);
-    for (const then of afterCommit) then();
-    return result;
-  }
-
-  private async record(db: Executor, intents: EventIntent[], afterCommit: (() => void)[]): Promise<DomainEvent[]> {
+  private async record(tx: Tx, intents: EventIntent[]): Promise<void> {
+    const db = tx.db;
     const resolved: { intent: EventIntent; payload: EventPayload }[] = [];
     const conversationOf = conversationReader(db);
     for (const intent of coalesce(intents)) {
       const payload = await payloadOf(db, intent, conversationOf);
       if (payload) resolved.push({ intent, payload });
     }
-    if (resolved.length === 0) return [];
+    if (resolved.length === 0) return;
     const now = this.clock.now();
     const events: DomainEvent[] = [];
     for (const locationId of new Set(resolved.map((r) => r.intent.locationId))) {
@@ -177,10 +154,7 @@ export class EventLog {
         created_at: e.createdAt,
       })),
     );
-    for (const sink of this.sinks) {
-      const then = await sink.onEvents(db, events);
-      if (then) afterCommit.push(then);
-    }
-    return events;
+    for (const sink of this.sinks) await sink.onEvents(tx, events);
+    for (const notifier of this.notifiers) tx.afterCommit(() => notifier.committed(events));
   }
 }

@@ -44,16 +44,13 @@ export interface EventPayload {
   changes?: ConversationChange[];
 }
 
-/** Emits an event from inside a unit of work; it is recorded in the same transaction. */
-export type Emit = (intent: EventIntent) => void;
-
-/** Consumers that must see an event in the transaction that records it (webhook fan-out). */
+/** Consumers that must see an event in the unit of work that records it (webhook fan-out). */
 export interface EventSink {
-  /** Answers what to do once the transaction has committed, if anything (start the work it queued). */
-  onEvents(db: import('../store/executor.js').Executor, events: DomainEvent[]): Promise<(() => void) | undefined>;
+  /** Writes what the events call for in the unit (`tx.afterCommit` for what must wait until it is durable). */
+  onEvents(tx: import('../store/unit-of-work.js').Tx, events: DomainEvent[]): Promise<void>;
 }
 
-/** Told after commit which locations have new events (the realtime stream; a bus between servers). */
+/** Told once a unit of work is durable which locations have new events (the realtime stream; a bus between servers). */
 export interface EventNotifier {
   committed(events: DomainEvent[]): void;
 }

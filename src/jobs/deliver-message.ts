@@ -7,15 +7,14 @@ import type { Clock } from '../domain/clock.js';
 import { messageTypeName } from '../domain/message-types.js';
 import { recordEmailDelivery } from '../domain/messages/email-delivery.js';
 import { summaryPatch, textOf } from '../domain/messages/summary.js';
-import { emitConversationPatch } from '../events/conversation-changes.js';
-import type { EventLog } from '../events/event-log.js';
-import type { Emit, EventIntent } from '../events/types.js';
+import type { EventIntent } from '../events/types.js';
 import type { Store } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
 import { findContact } from '../store/repositories/contacts.js';
-import { lockConversation, updateConversation } from '../store/repositories/conversations.js';
+import { lockConversation } from '../store/repositories/conversations.js';
 import { type EmailRow, emailsOfMessage, findEmailById, updateEmail } from '../store/repositories/emails.js';
 import { findMessageById, lockMessage, type MessageRow, updateMessage } from '../store/repositories/messages.js';
+import type { Tx } from '../store/unit-of-work.js';
 import { exponentialBackoff, type JobKind } from './runner.js';
 
 export interface DeliverMessagePayload {
@@ -53,7 +52,8 @@ async function setStatus(
  * conversation's latest. Re-read inside the transaction, so a message cancelled meanwhile is not sent;
  * answers the rows as they now stand, or null when there is nothing left to send.
  */
-async function markSending(db: Executor, emit: Emit, payload: DeliverMessagePayload, now: number) {
+async function markSending(tx: Tx, payload: DeliverMessagePayload, now: number) {
+  const db = tx.db;
   const unlocked = await findMessageById(db, payload.messageId);
   if (!unlocked) return null;
   // Rows are locked in the order every writer takes: conversation, message, email (then the event log).
@@ -87,10 +87,9 @@ async function markSending(db: Executor, emit: Emit, payload: DeliverMessagePayl
       },
       now,
     );
-    await updateConversation(db, message.location_id, conversation.id, patch);
-    emitConversationPatch(emit, message.location_id, conversation.id, patch);
+    await tx.conversations.update(message.location_id, conversation.id, patch);
   }
-  emit(statusEvent(message, email));
+  tx.emit(statusEvent(message, email));
   const sending = await findMessageById(db, message.id);
   return sending ? { message: sending, email: email ? await findEmailById(db, email.id) : undefined } : null;
 }
@@ -147,12 +146,7 @@ function statusEvent(message: MessageRow, email: EmailRow | undefined): EventInt
   };
 }
 
-export function deliverMessageJob(
-  store: Store,
-  events: EventLog,
-  clock: Clock,
-  router: DeliveryRouter,
-): JobKind<DeliverMessagePayload> {
+export function deliverMessageJob(store: Store, clock: Clock, router: DeliveryRouter): JobKind<DeliverMessagePayload> {
   const load = async (payload: DeliverMessagePayload) => {
     const message = await findMessageById(store.db, payload.messageId);
     const email = payload.emailId ? await findEmailById(store.db, payload.emailId) : undefined;
@@ -168,13 +162,13 @@ export function deliverMessageJob(
       if (!message || (payload.emailId && !email)) return;
       if (!UNSENT.has((email ?? message).status)) return;
       if ((email ?? message).status === 'scheduled') {
-        const sending = await events.transaction((trx, emit) => markSending(trx, emit, payload, clock.now()));
+        const sending = await store.unit((tx) => markSending(tx, payload, clock.now()));
         if (!sending) return;
         ({ message, email } = sending);
       }
       const delivery = await outboundDelivery(store.db, message, email);
       const result = await router.adapterFor(delivery).deliver(delivery);
-      await events.transaction(async (trx, emit) => {
+      await store.unit(async ({ db: trx, emit }) => {
         if (result.status === 'failed') await setStatus(trx, message, email, 'failed', clock.now(), result.error);
         else await setStatus(trx, message, email, result.status, clock.now());
         if (email) await recordEmailDelivery(trx, email.id, result, clock.now());
@@ -185,7 +179,7 @@ export function deliverMessageJob(
       const { message, email } = await load(payload);
       if (!message) return;
       const failure = { code: 'DELIVERY_FAILED', type: 'delivery', message: error };
-      await events.transaction(async (trx, emit) => {
+      await store.unit(async ({ db: trx, emit }) => {
         await setStatus(trx, message, email, 'failed', clock.now(), failure);
         emit(statusEvent(message, email));
       });

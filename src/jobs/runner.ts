@@ -3,8 +3,8 @@
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import type { Store } from '../store/database.js';
-import type { Executor } from '../store/executor.js';
 import { claimDueJobs, finishJob, insertJob, type JobRow, postponeJob, retryJob } from '../store/repositories/jobs.js';
+import type { Tx } from '../store/unit-of-work.js';
 
 export interface JobKind<Payload> {
   kind: string;
@@ -58,11 +58,15 @@ export class JobRunner {
     this.kinds.set(kind.kind, kind as JobKind<unknown>);
   }
 
-  /** Adds a job inside the caller's transaction: it exists exactly when the write that caused it commits. */
-  async enqueue<P>(db: Executor, kind: JobKind<P>, payload: P, options: EnqueueOptions): Promise<string> {
+  /**
+   * Adds a job in the caller's unit of work: it exists exactly when the write that caused it commits, and the runner
+   * looks for it once that commit is durable.
+   */
+  async enqueue<P>(tx: Tx, kind: JobKind<P>, payload: P, options: EnqueueOptions): Promise<string> {
     const now = this.clock.now();
     const id = newId();
-    await insertJob(db, {
+    tx.afterCommit(this.nudgeAfterCommit);
+    await insertJob(tx.db, {
       id,
       kind: kind.kind,
       location_id: options.locationId,
@@ -93,6 +97,8 @@ export class JobRunner {
         for (;;) {
           const jobs = await claimDueJobs(this.store.db, this.store.engine, this.clock.now(), LEASE_MS, BATCH);
           if (jobs.length === 0) break;
+          // A job may have been committed but not yet be on disk (SQLite group commit): none is run before it is.
+          await this.store.durable();
           await Promise.all(jobs.map((job) => this.execute(job)));
           total += jobs.length;
         }
@@ -108,6 +114,9 @@ export class JobRunner {
   nudge(): void {
     if (!this.stopped) void this.runDue().catch(() => undefined);
   }
+
+  /** One function, so a unit that enqueues many jobs nudges once. */
+  private readonly nudgeAfterCommit = () => this.nudge();
 
   start(): void {
     if (!this.stopped) return;

@@ -20,12 +20,19 @@ function storedEvent(row: EventRow): StoredEvent {
 export class EventReader {
   constructor(private readonly store: Store) {}
 
+  // Both wait, after reading, until every commit before the read is durable: a client never sees an event (or an
+  // event number) that a crash could still take back and reuse.
+
   async after(locationId: string, seq: number, limit = READ_BATCH): Promise<StoredEvent[]> {
-    return (await eventsAfter(this.store.db, locationId, seq, limit)).map(storedEvent);
+    const rows = await eventsAfter(this.store.db, locationId, seq, limit);
+    await this.store.durable();
+    return rows.map(storedEvent);
   }
 
-  /** The location's latest committed seq: every event up to it is either in the log or pruned from it. */
+  /** The location's latest durable seq: every event up to it is either in the log or pruned from it. */
   async head(locationId: string): Promise<number> {
-    return (await currentEventSeq(this.store.db, locationId)) ?? 0;
+    const head = (await currentEventSeq(this.store.db, locationId)) ?? 0;
+    await this.store.durable();
+    return head;
   }
 }

@@ -22,7 +22,11 @@ export class TransactionBatches {
   private readonly queue: Pending[] = [];
   private draining = false;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `halted`: once it answers an error, nothing more is committed; queued units fail with it. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly halted: () => unknown = () => null,
+  ) {}
 
   /** Runs `work` in a transaction (shared with others queued alongside); resolves once that has committed. */
   run<T>(work: Work<T>): Promise<T> {
@@ -47,6 +51,11 @@ export class TransactionBatches {
 
   private async runBatch(batch: Pending[]): Promise<void> {
     let trx: ControlledTransaction<Database>;
+    const halted = this.halted();
+    if (halted) {
+      for (const unit of batch) unit.reject(halted);
+      return;
+    }
     try {
       trx = await this.db.startTransaction().execute();
     } catch (error) {
@@ -72,6 +81,9 @@ export class TransactionBatches {
         await savepoint.releaseSavepoint(name).execute();
         done.push({ unit, value });
       }
+      // The disk may have failed while the units ran.
+      const haltedSince = this.halted();
+      if (haltedSince) throw haltedSince;
       await trx.commit().execute();
     } catch (error) {
       await trx

@@ -44,6 +44,8 @@ export class WalSync {
   constructor(
     private readonly databaseFile: string,
     private readonly syncFile: SyncFile = fsyncFile,
+    /** Told once, when the first fsync fails. */
+    private readonly onFailure: (error: unknown) => void = () => undefined,
   ) {}
 
   /** A transaction (or a statement outside one) that wrote has committed. */
@@ -76,7 +78,10 @@ export class WalSync {
           this.synced = Math.max(this.synced, covers);
         } catch (error) {
           failure = error;
-          this.failure = error;
+          if (!this.failure) {
+            this.failure = error;
+            this.onFailure(error);
+          }
         }
         for (let i = this.waiters.length - 1; i >= 0; i--) {
           const waiter = this.waiters[i] as Waiter;

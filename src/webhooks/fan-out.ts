@@ -12,6 +12,7 @@ import { findEmailById } from '../store/repositories/emails.js';
 import { findLocation } from '../store/repositories/locations.js';
 import { findMessageById } from '../store/repositories/messages.js';
 import { insertWebhookDelivery } from '../store/repositories/webhook-deliveries.js';
+import type { Tx } from '../store/unit-of-work.js';
 import { type EventRows, WEBHOOK_SCOPES, type WebhookContent, webhooksOf } from './payloads.js';
 
 function receives(app: AppRow, webhook: WebhookContent): boolean {
@@ -32,10 +33,10 @@ async function rowsOf(db: Executor, event: DomainEvent, companyId: string | null
 export class WebhookFanOut implements EventSink {
   constructor(private readonly deps: { jobs: JobRunner; deliverJob: JobKind<DeliverWebhookPayload>; clock: Clock }) {}
 
-  async onEvents(db: Executor, events: DomainEvent[]): Promise<(() => void) | undefined> {
+  async onEvents(tx: Tx, events: DomainEvent[]): Promise<void> {
     const { jobs, deliverJob, clock } = this.deps;
+    const db = tx.db;
     const now = clock.now();
-    let queued = false;
     for (const locationId of new Set(events.map((event) => event.locationId))) {
       const apps = await webhookSubscribers(db, locationId);
       if (apps.length === 0) continue;
@@ -68,13 +69,11 @@ export class WebhookFanOut implements EventSink {
               created_at: now,
               updated_at: now,
             });
-            await jobs.enqueue(db, deliverJob, { deliveryId: id }, { locationId, subjectId: id, runAt: now });
-            queued = true;
+            // Goes out as soon as the unit is durable, as sends do.
+            await jobs.enqueue(tx, deliverJob, { deliveryId: id }, { locationId, subjectId: id, runAt: now });
           }
         }
       }
     }
-    // Webhooks go out as soon as the change commits, as sends do.
-    return queued ? () => jobs.nudge() : undefined;
   }
 }

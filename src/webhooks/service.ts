@@ -76,10 +76,10 @@ export class WebhookService {
     const { store, clock, jobs, deliverJob } = this.deps;
     const delivery = await this.delivery(appId, deliveryId);
     const now = clock.now();
-    const moved = await store.db.transaction().execute(async (trx) => {
-      if (!(await moveWebhookDelivery(trx, delivery.id, ['delivered', 'dead'], 'pending', now))) return false;
+    const moved = await store.unit(async (tx) => {
+      if (!(await moveWebhookDelivery(tx.db, delivery.id, ['delivered', 'dead'], 'pending', now))) return false;
       await jobs.enqueue(
-        trx,
+        tx,
         deliverJob,
         { deliveryId: delivery.id },
         {
@@ -91,7 +91,6 @@ export class WebhookService {
       return true;
     });
     if (!moved) throw new DomainError('CONFLICT', 'The webhook is still being delivered: its retries are scheduled');
-    jobs.nudge();
     return (await findWebhookDelivery(store.db, delivery.id)) ?? delivery;
   }
 }

@@ -204,7 +204,7 @@ describe.each(ENGINES)('webhooks on %s', (engine) => {
     await runJobs();
     const before = to.requests.length;
     await expect(
-      harness.server.services.events.transaction(async (db, emit) => {
+      harness.server.store.unit(async ({ db, emit }) => {
         await db.updateTable('conversations').set({ unread_count: 7 }).where('id', '=', conversationId).execute();
         emit({
           type: 'conversation.updated',

@@ -66,7 +66,7 @@ export class VisitorService {
     const widget = await widgets.find(widgetId);
     const contact = await this.contactFor(widget.location_id, identity);
     const now = clock.now();
-    const conversation = await store.db.transaction().execute((trx) => conversationForContact(trx, contact, now));
+    const conversation = await store.unit(({ db: trx }) => conversationForContact(trx, contact, now));
     const token = `lcv-${randomBytes(24).toString('base64url')}`;
     const session: SessionRow = {
       id: newId(),

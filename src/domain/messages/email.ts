@@ -1,6 +1,5 @@
 // Operations on one email of a thread: read it, take a custom provider's status report, cancel its schedule.
 // Each write runs in one transaction that first takes the email row's lock, so concurrent reports add up.
-import type { EventLog } from '../../events/event-log.js';
 import type { Store } from '../../store/database.js';
 import type { Executor } from '../../store/executor.js';
 import {
@@ -28,7 +27,6 @@ import { textOf } from './summary.js';
 
 export interface EmailServiceDeps {
   store: Store;
-  events: EventLog;
   clock: Clock;
   /** The job kind that delivers emails: a cancelled job of it remembers a cancelled schedule. */
   deliverKind: string;
@@ -105,8 +103,8 @@ export class EmailService {
     report: EmailStatusReport,
     appId: string | null,
   ): Promise<EmailStatusResult> {
-    const { events, clock } = this.deps;
-    await events.transaction(async (db, emit) => {
+    const { store, clock } = this.deps;
+    await store.unit(async ({ db, emit }) => {
       const found = await findEmail(db, locationId, id);
       if (!found) throw notFound('Email message');
       if (!found.conversation_provider_id) {
@@ -159,7 +157,7 @@ export class EmailService {
    */
   async cancelScheduled(locationId: string, emailId: string): Promise<CancelScheduleResult> {
     const { store, clock, deliverKind } = this.deps;
-    return store.db.transaction().execute(async (db) => {
+    return store.unit(async ({ db }) => {
       const found = await findEmail(db, locationId, emailId);
       if (!found) {
         if (await wasDeliveryCancelled(db, store.engine, deliverKind, locationId, emailId))

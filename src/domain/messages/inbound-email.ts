@@ -4,12 +4,8 @@
 // - anything else starts a new thread in the conversation of the sender's contact, created if the address is new;
 // - an email already recorded (same Message-ID in the location) is recorded once, however often it is handed over.
 import { Readable } from 'node:stream';
-import type { EventLog } from '../../events/event-log.js';
-import type { Emit } from '../../events/types.js';
 import type { ReceivedEmail } from '../../mail/parse.js';
 import type { Store } from '../../store/database.js';
-import { isUniqueViolation } from '../../store/driver-errors.js';
-import type { Executor } from '../../store/executor.js';
 import {
   type EmailRow,
   findEmailByRfcId,
@@ -17,6 +13,7 @@ import {
   findThreadEmail,
 } from '../../store/repositories/emails.js';
 import { findLocation } from '../../store/repositories/locations.js';
+import type { Tx } from '../../store/unit-of-work.js';
 import type { Clock } from '../clock.js';
 import { normaliseEmail } from '../contact-fields.js';
 import { contactForEmailSender } from '../contacts.js';
@@ -26,7 +23,6 @@ import { type ProcessInput, processMessage } from './inbound.js';
 
 export interface InboundEmailDeps {
   store: Store;
-  events: EventLog;
   clock: Clock;
   files: FileService;
   emailDomain: string;
@@ -98,7 +94,7 @@ export class InboundEmailService {
 
   /** Records the email in a location (the operators' parse endpoint names it; the SMTP listener routes to it). */
   async receive(locationId: string, email: ReceivedEmail): Promise<InboundEmailResult> {
-    const { store, events } = this.deps;
+    const { store } = this.deps;
     if (!(await findLocation(store.db, locationId))) throw notFound('Location');
     const from = email.from;
     if (!from || usable([from.address]).length === 0) {
@@ -107,24 +103,18 @@ export class InboundEmailService {
     const known = email.messageId ? await findEmailByRfcId(store.db, locationId, email.messageId) : undefined;
     if (known) return duplicateOf(known);
     const attachments = await this.storeAttachments(locationId, email);
-    const attempt = () => events.transaction((db, emit) => this.record(db, emit, locationId, email, attachments));
-    try {
-      return await attempt();
-    } catch (error) {
-      // The same email raced in twice: the unique Message-ID kept one; answer it.
-      if (isUniqueViolation(error)) return attempt();
-      throw error;
-    }
+    // The same email raced in twice: the unique Message-ID kept one, which the second attempt answers.
+    return store.unit((tx) => this.record(tx, locationId, email, attachments), { onUniqueViolation: 'retry' });
   }
 
   private async record(
-    db: Executor,
-    emit: Emit,
+    tx: Tx,
     locationId: string,
     email: ReceivedEmail,
     attachments: string[],
   ): Promise<InboundEmailResult> {
     const now = this.deps.clock.now();
+    const db = tx.db;
     if (email.messageId) {
       const known = await findEmailByRfcId(db, locationId, email.messageId);
       if (known) return duplicateOf(known);
@@ -144,7 +134,7 @@ export class InboundEmailService {
     const input: ProcessInput = thread
       ? { type: 'Email', conversationId: thread.conversation_id, emailMessageId: thread.id, ...content }
       : { type: 'Email', contactId: (await contactForEmailSender(db, locationId, sender, now)).id, ...content };
-    const ctx = { db, locationId, now, emailDomain: this.deps.emailDomain, emit };
+    const ctx = { tx, db, locationId, now, emailDomain: this.deps.emailDomain };
     const result = await processMessage(ctx, input, {
       ...(email.messageId ? { rfcMessageId: email.messageId } : {}),
       to,

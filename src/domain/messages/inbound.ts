@@ -1,10 +1,7 @@
 // Recording messages that happened elsewhere: inbound messages of every channel (POST .../messages/inbound)
 // and external outbound call logs (POST .../messages/outbound). A provider's altId makes a repeat idempotent.
 
-import { emitConversationPatch } from '../../events/conversation-changes.js';
-import type { Emit } from '../../events/types.js';
 import type { Executor } from '../../store/executor.js';
-import { updateConversation } from '../../store/repositories/conversations.js';
 import { findEmail, insertEmail, nextEmailTime } from '../../store/repositories/emails.js';
 import {
   findMessage,
@@ -13,6 +10,7 @@ import {
   type MessageRow,
   updateMessage,
 } from '../../store/repositories/messages.js';
+import type { Tx } from '../../store/unit-of-work.js';
 import { normaliseEmail } from '../contact-fields.js';
 import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -61,11 +59,13 @@ export interface ReceivedEmailFacts {
 }
 
 export interface ProcessContext {
+  /** The unit of work the message is recorded in. */
+  tx: Tx;
+  /** `tx.db`. */
   db: Executor;
   locationId: string;
   now: number;
   emailDomain: string;
-  emit: Emit;
 }
 
 function when(date: string | undefined, now: number): number {
@@ -204,9 +204,8 @@ export async function processMessage(
     );
   }
   const patch = summaryPatch(conversation, contact, { type, direction, body, source: 'api', providerId, at }, ctx.now);
-  await updateConversation(ctx.db, ctx.locationId, conversation.id, patch);
-  emitConversationPatch(ctx.emit, ctx.locationId, conversation.id, patch);
-  ctx.emit({
+  await ctx.tx.conversations.update(ctx.locationId, conversation.id, patch);
+  ctx.tx.emit({
     type: 'message.created',
     locationId: ctx.locationId,
     messageId: message.id,

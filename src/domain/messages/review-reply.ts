@@ -2,12 +2,9 @@
 // review conversation (type 4); POST /conversations/messages/review-reply answers the review with an outbound
 // TYPE_REVIEW message, handed to delivery like any send.
 
-import { emitConversationPatch } from '../../events/conversation-changes.js';
-import type { EventLog } from '../../events/event-log.js';
 import type { DeliverMessagePayload } from '../../jobs/deliver-message.js';
 import type { JobKind, JobRunner } from '../../jobs/runner.js';
 import type { Store } from '../../store/database.js';
-import { isUniqueViolation } from '../../store/driver-errors.js';
 import { findConversation, lockConversation, updateConversation } from '../../store/repositories/conversations.js';
 import { insertMessage } from '../../store/repositories/messages.js';
 import { findReview, markReviewReplied, type ReviewRow, upsertReview } from '../../store/repositories/reviews.js';
@@ -74,10 +71,9 @@ export async function replyToReview(ctx: SendContext, input: ReviewReplyInput): 
     at: ctx.now,
   };
   const patch = summaryPatch(conversation, contact, summary, ctx.now);
-  await updateConversation(ctx.db, ctx.locationId, conversation.id, patch);
-  emitConversationPatch(ctx.emit, ctx.locationId, conversation.id, patch);
-  ctx.emit({ type: 'message.created', locationId: ctx.locationId, messageId: message.id });
-  await ctx.scheduleDelivery(ctx.db, { messageId: message.id }, ctx.now);
+  await ctx.tx.conversations.update(ctx.locationId, conversation.id, patch);
+  ctx.tx.emit({ type: 'message.created', locationId: ctx.locationId, messageId: message.id });
+  await ctx.scheduleDelivery({ messageId: message.id }, ctx.now);
   return {
     conversationId: conversation.id,
     messageId: message.id,
@@ -89,7 +85,6 @@ export async function replyToReview(ctx: SendContext, input: ReviewReplyInput): 
 
 export interface ReviewServiceDeps {
   store: Store;
-  events: EventLog;
   clock: Clock;
   jobs: JobRunner;
   deliverJob: JobKind<DeliverMessagePayload>;
@@ -102,8 +97,8 @@ export class ReviewService {
   /** Attaches (or replaces) a conversation's review and makes it a review conversation. */
   async attach(locationId: string, conversationId: string, input: ReviewInput): Promise<ReviewRow> {
     const { store, clock } = this.deps;
-    try {
-      return await store.db.transaction().execute(async (db) => {
+    return store.unit(
+      async ({ db }) => {
         const conversation = await findConversation(db, locationId, conversationId);
         if (!conversation) throw notFound('Conversation');
         const now = clock.now();
@@ -125,13 +120,13 @@ export class ReviewService {
           date_updated: now,
         });
         return row;
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new DomainError('CONFLICT', `Review ${input.reviewId} belongs to another conversation`);
-      }
-      throw error;
-    }
+      },
+      {
+        onUniqueViolation: () => {
+          throw new DomainError('CONFLICT', `Review ${input.reviewId} belongs to another conversation`);
+        },
+      },
+    );
   }
 
   async review(locationId: string, conversationId: string): Promise<ReviewRow | undefined> {
@@ -140,23 +135,21 @@ export class ReviewService {
   }
 
   async reply(locationId: string, input: ReviewReplyInput): Promise<SendResult> {
-    const { events, clock, jobs, deliverJob, emailDomain } = this.deps;
-    const result = await events.transaction((db, emit) =>
+    const { store, clock, jobs, deliverJob, emailDomain } = this.deps;
+    return store.unit((tx) =>
       replyToReview(
         {
-          db,
+          tx,
+          db: tx.db,
           locationId,
           now: clock.now(),
           emailDomain,
-          emit,
-          scheduleDelivery: async (trx, payload, runAt) => {
-            await jobs.enqueue(trx, deliverJob, payload, { locationId, subjectId: payload.messageId, runAt });
+          scheduleDelivery: async (payload, runAt) => {
+            await jobs.enqueue(tx, deliverJob, payload, { locationId, subjectId: payload.messageId, runAt });
           },
         },
         input,
       ),
     );
-    jobs.nudge();
-    return result;
   }
 }

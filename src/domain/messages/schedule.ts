@@ -40,7 +40,7 @@ export class ScheduleService {
 
   async cancelScheduledMessage(locationId: string, messageId: string): Promise<CancelScheduledResult> {
     const { store, clock, deliverKind } = this.deps;
-    await store.db.transaction().execute(async (db) => {
+    await store.unit(async ({ db }) => {
       const message = await findMessage(db, locationId, messageId);
       if (!message) {
         if (await wasDeliveryCancelled(db, store.engine, deliverKind, locationId, messageId)) {

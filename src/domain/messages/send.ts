@@ -1,11 +1,9 @@
 // Sending a message (POST /conversations/messages): per-channel validation, the contact's conversation,
 // email threading, scheduling, and the delivery job, all in one transaction.
 
-import { emitConversationPatch } from '../../events/conversation-changes.js';
-import type { Emit } from '../../events/types.js';
 import type { Executor } from '../../store/executor.js';
 import type { ContactRow } from '../../store/repositories/contacts.js';
-import { addMembers, type ConversationRow, updateConversation } from '../../store/repositories/conversations.js';
+import { addMembers, type ConversationRow } from '../../store/repositories/conversations.js';
 import {
   type EmailRow,
   emailsOfMessage,
@@ -14,6 +12,7 @@ import {
   nextEmailTime,
 } from '../../store/repositories/emails.js';
 import { findThreadMessage, insertMessage, type MessageRow, updateMessage } from '../../store/repositories/messages.js';
+import type { Tx } from '../../store/unit-of-work.js';
 import { normaliseEmail, normalisePhone } from '../contact-fields.js';
 import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -48,13 +47,15 @@ export interface SendResult {
 }
 
 export interface SendContext {
+  /** The unit of work the message is recorded in. */
+  tx: Tx;
+  /** `tx.db`. */
   db: Executor;
   locationId: string;
   now: number;
   emailDomain: string;
-  emit: Emit;
-  /** Enqueues the delivery of a message (or one email of a thread) at `runAt`. */
-  scheduleDelivery(db: Executor, delivery: { messageId: string; emailId?: string }, runAt: number): Promise<void>;
+  /** Enqueues, in the unit, the delivery of a message (or one email of a thread) at `runAt`. */
+  scheduleDelivery(delivery: { messageId: string; emailId?: string }, runAt: number): Promise<void>;
 }
 
 const MAX_SCHEDULE_AHEAD_MS = 10 * 365 * 24 * 3600 * 1000;
@@ -275,23 +276,18 @@ export async function sendMessage(ctx: SendContext, input: SendInput): Promise<S
       },
       ctx.now,
     );
-    await updateConversation(ctx.db, ctx.locationId, conversation.id, patch);
-    emitConversationPatch(ctx.emit, ctx.locationId, conversation.id, patch);
+    await ctx.tx.conversations.update(ctx.locationId, conversation.id, patch);
   } else {
-    await updateConversation(ctx.db, ctx.locationId, conversation.id, { date_updated: ctx.now });
+    await ctx.tx.conversations.update(ctx.locationId, conversation.id, { date_updated: ctx.now });
   }
-  ctx.emit({
+  ctx.tx.emit({
     type: 'message.created',
     locationId: ctx.locationId,
     messageId: message.id,
     ...(email ? { emailId: email.id } : {}),
   });
   if (!isComment) {
-    await ctx.scheduleDelivery(
-      ctx.db,
-      { messageId: message.id, ...(email ? { emailId: email.id } : {}) },
-      at ?? ctx.now,
-    );
+    await ctx.scheduleDelivery({ messageId: message.id, ...(email ? { emailId: email.id } : {}) }, at ?? ctx.now);
   }
 
   const result: SendResult = {

@@ -1,11 +1,9 @@
 // Message use cases as the routes call them: each runs in one transaction with its side effects (delivery
 // jobs), and wakes the job runner once committed.
 
-import type { EventLog } from '../../events/event-log.js';
 import type { DeliverMessagePayload } from '../../jobs/deliver-message.js';
 import type { JobKind, JobRunner } from '../../jobs/runner.js';
 import type { Store } from '../../store/database.js';
-import { isUniqueViolation } from '../../store/driver-errors.js';
 import { findIdempotencyKey, insertIdempotencyKey } from '../../store/repositories/idempotency.js';
 import type { Clock } from '../clock.js';
 import { keyReused, requestHash } from '../idempotency.js';
@@ -23,7 +21,6 @@ import { type SendContext, type SendInput, type SendResult, sendMessage } from '
 
 export interface MessageServiceDeps {
   store: Store;
-  events: EventLog;
   clock: Clock;
   jobs: JobRunner;
   deliverJob: JobKind<DeliverMessagePayload>;
@@ -35,16 +32,18 @@ export class MessageService {
 
   async send(locationId: string, input: SendInput, idempotencyKey?: string): Promise<SendResult> {
     requireAttachmentUrls(input.attachments);
-    const { store, events, clock, jobs, deliverJob, emailDomain } = this.deps;
+    const { store, clock, jobs, deliverJob, emailDomain } = this.deps;
     const hash = idempotencyKey ? requestHash(input) : '';
-    const replay = async () => {
+    // A concurrent request with the same key committed first: answer its result.
+    const replay = async (error: unknown) => {
       const stored = idempotencyKey && (await findIdempotencyKey(store.db, locationId, idempotencyKey));
-      if (!stored) return null;
+      if (!stored) throw error;
       if (stored.request_hash !== hash) throw keyReused();
       return JSON.parse(stored.response) as SendResult;
     };
-    try {
-      const result = await events.transaction(async (db, emit) => {
+    return store.unit(
+      async (tx) => {
+        const db = tx.db;
         if (idempotencyKey) {
           const stored = await findIdempotencyKey(db, locationId, idempotencyKey);
           if (stored) {
@@ -54,13 +53,13 @@ export class MessageService {
         }
         const now = clock.now();
         const ctx: SendContext = {
+          tx,
           db,
           locationId,
           now,
           emailDomain,
-          emit,
-          scheduleDelivery: async (trx, payload, runAt) => {
-            await jobs.enqueue(trx, deliverJob, payload, {
+          scheduleDelivery: async (payload, runAt) => {
+            await jobs.enqueue(tx, deliverJob, payload, {
               locationId,
               subjectId: payload.emailId ?? payload.messageId,
               runAt,
@@ -81,17 +80,9 @@ export class MessageService {
           });
         }
         return sent;
-      });
-      jobs.nudge();
-      return result;
-    } catch (error) {
-      // A concurrent request with the same key committed first: answer its result.
-      if (idempotencyKey && isUniqueViolation(error)) {
-        const stored = await replay();
-        if (stored) return stored;
-      }
-      throw error;
-    }
+      },
+      idempotencyKey ? { onUniqueViolation: replay } : {},
+    );
   }
 
   /** `appId` is the caller's: a conversationProviderId must name a provider of that app installed here. */
@@ -119,15 +110,10 @@ export class MessageService {
     locationId: string,
     run: (ctx: Parameters<typeof processMessage>[0]) => Promise<ProcessResult>,
   ): Promise<ProcessResult> {
-    const { events, clock, emailDomain } = this.deps;
-    const attempt = () =>
-      events.transaction((db, emit) => run({ db, locationId, now: clock.now(), emailDomain, emit }));
-    try {
-      return await attempt();
-    } catch (error) {
-      // The same altId raced in twice: the unique index kept one; answer it.
-      if (isUniqueViolation(error)) return attempt();
-      throw error;
-    }
+    const { store, clock, emailDomain } = this.deps;
+    // The same altId raced in twice: the unique index kept one, which the second attempt answers.
+    return store.unit((tx) => run({ tx, db: tx.db, locationId, now: clock.now(), emailDomain }), {
+      onUniqueViolation: 'retry',
+    });
   }
 }

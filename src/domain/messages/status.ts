@@ -1,7 +1,7 @@
 // What a conversation provider reports about a message it was handed (docs/behaviour.md#provider-reports): its delivery
 // status (PUT .../messages/{id}/status, per email and per recipient for email threads), and the recording or files of
 // an external call (PUT .../messages/{id}/attachments).
-import type { EventLog } from '../../events/event-log.js';
+import type { Store } from '../../store/database.js';
 import type { Executor } from '../../store/executor.js';
 import { type EmailRow, emailsOfMessage, findEmail, updateEmail } from '../../store/repositories/emails.js';
 import { findMessage, lockMessage, type MessageRow, updateMessage } from '../../store/repositories/messages.js';
@@ -173,7 +173,7 @@ export async function replaceCallAttachments(
 }
 
 export class MessageStatusService {
-  constructor(private readonly deps: { events: EventLog; clock: Clock }) {}
+  constructor(private readonly deps: { store: Store; clock: Clock }) {}
 
   /**
    * `reporter` is the reporting token's app, which must own the message's provider, or the sandbox's simulated
@@ -185,8 +185,8 @@ export class MessageStatusService {
     input: StatusUpdateInput,
     reporter: StatusReporter,
   ): Promise<StatusUpdateResult> {
-    const { events, clock } = this.deps;
-    return events.transaction(async (db, emit) => {
+    const { store, clock } = this.deps;
+    return store.unit(async ({ db, emit }) => {
       const result = await updateMessageStatus(db, locationId, messageId, input, clock.now(), reporter);
       const emailId = result.emailMessageId;
       emit({ type: 'message.updated', locationId, messageId: result.messageId, ...(emailId ? { emailId } : {}) });
@@ -195,8 +195,8 @@ export class MessageStatusService {
   }
 
   async replaceAttachments(locationId: string, messageId: string, attachments: string[]) {
-    const { events, clock } = this.deps;
-    return events.transaction(async (db, emit) => {
+    const { store, clock } = this.deps;
+    return store.unit(async ({ db, emit }) => {
       const result = await replaceCallAttachments(db, locationId, messageId, attachments, clock.now());
       emit({ type: 'message.updated', locationId, messageId: result.messageId });
       return result;

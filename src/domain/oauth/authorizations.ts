@@ -94,7 +94,7 @@ export class OAuthAuthorizations {
     }
     const code = randomBytes(20).toString('hex');
     const now = clock.now();
-    await store.db.transaction().execute(async (trx) => {
+    await store.unit(async ({ db: trx }) => {
       for (const locationId of locations) await installApp(trx, locationId, app.id, now);
       await pruneCodes(trx, now - DAY_MS);
       await insertCode(trx, {

@@ -121,7 +121,7 @@ export class OAuthTokenService {
       revoked_at: null,
     };
     const refreshToken = newRefreshToken();
-    const spent = await store.db.transaction().execute(async (trx) => {
+    const spent = await store.unit(async ({ db: trx }) => {
       if (!(await spendCode(trx, codeHash, now))) return false;
       await insertGrant(trx, grant);
       await recordCodeGrant(trx, codeHash, grant.id);
@@ -150,7 +150,7 @@ export class OAuthTokenService {
       throw invalidRefresh();
     }
     const refreshToken = newRefreshToken();
-    const rotated = await store.db.transaction().execute(async (trx) => {
+    const rotated = await store.unit(async ({ db: trx }) => {
       if (!(await spendRefreshToken(trx, tokenHash, now))) return false;
       await insertRefreshToken(trx, refreshRow(refreshToken, grant.id, now));
       return true;

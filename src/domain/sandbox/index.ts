@@ -1,6 +1,5 @@
 // The sandbox controls of docs/sandbox.md, built once per app beside the use cases they drive.
 
-import type { EventLog } from '../../events/event-log.js';
 import type { BlobStore } from '../../files/port.js';
 import type { JobRunner } from '../../jobs/runner.js';
 import type { JournalRecorder } from '../../journal/recorder.js';
@@ -30,7 +29,6 @@ export interface SandboxDeps {
   blobs: BlobStore;
   files: FileService;
   faults: FaultRegistry;
-  events: EventLog;
   emailDomain: string;
   messageStatus: MessageStatusService;
   recorder: JournalRecorder;
@@ -49,7 +47,6 @@ export function sandboxServices(deps: SandboxDeps): SandboxServices {
     simulate: new Simulator({
       store,
       clock,
-      events: deps.events,
       emailDomain: deps.emailDomain,
       messageStatus: deps.messageStatus,
     }),

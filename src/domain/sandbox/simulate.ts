@@ -1,7 +1,6 @@
 // Simulated carriers and contacts: a carrier's report on an outbound message, and a contact writing in, each through
 // the use case a real one takes (a provider's status update, an inbound message), so the status rules, events and
 // webhooks are the same.
-import type { EventLog } from '../../events/event-log.js';
 import type { Store } from '../../store/database.js';
 import { findLocation } from '../../store/repositories/locations.js';
 import type { Clock } from '../clock.js';
@@ -33,7 +32,6 @@ export class Simulator {
   constructor(
     private readonly deps: {
       store: Store;
-      events: EventLog;
       clock: Clock;
       emailDomain: string;
       messageStatus: MessageStatusService;
@@ -63,8 +61,9 @@ export class Simulator {
     const from = isEmail ? normalised(() => normaliseEmail(input.from)) : normalised(() => normalisePhone(input.from));
     if (input.type === 'Email' && !isEmail) throw invalid('from must be an email address for type Email');
     if (PHONE_CHANNELS.has(input.type) && isEmail) throw invalid(`from must be a phone number for type ${input.type}`);
-    const { events, clock, emailDomain } = this.deps;
-    return events.transaction(async (db, emit) => {
+    const { store, clock, emailDomain } = this.deps;
+    return store.unit(async (tx) => {
+      const db = tx.db;
       const now = clock.now();
       const contact = isEmail
         ? await contactForEmailSender(db, locationId, { address: from, name: null }, now)
@@ -74,7 +73,7 @@ export class Simulator {
           ? { html: input.message, emailFrom: from, ...(input.subject !== undefined ? { subject: input.subject } : {}) }
           : { message: input.message };
       return processMessage(
-        { db, locationId, now, emailDomain, emit },
+        { tx, db, locationId, now, emailDomain },
         {
           type: input.type,
           contactId: contact.id,

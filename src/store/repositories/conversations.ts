@@ -1,5 +1,5 @@
 // Conversations and their followers, mentions and scores.
-
+import type { ConversationChange } from '../../events/types.js';
 import type { Executor } from '../executor.js';
 import { preparedRead } from '../prepared-reads.js';
 import type { ConversationMembersTable, ConversationsTable } from '../schema.js';
@@ -115,6 +115,21 @@ export async function lockConversation(
 }
 
 export type ConversationPatch = Partial<Omit<ConversationsTable, 'seq' | 'id' | 'location_id' | 'contact_id'>>;
+
+/** The columns a client sees change, by the name conversation.updated events give the change. */
+const CHANGES: [keyof ConversationPatch, ConversationChange][] = [
+  ['last_message_at', 'lastMessage'],
+  ['last_message_body', 'lastMessage'],
+  ['unread_count', 'unreadCount'],
+  ['starred', 'starred'],
+  ['assigned_to', 'assignedTo'],
+  ['feedback', 'feedback'],
+];
+
+/** Which observable parts of a conversation a patch changes. */
+export function conversationChanges(patch: ConversationPatch): ConversationChange[] {
+  return [...new Set(CHANGES.filter(([column]) => patch[column] !== undefined).map(([, change]) => change))];
+}
 
 export async function updateConversation(db: Executor, locationId: string, id: string, patch: ConversationPatch) {
   await db.updateTable('conversations').set(patch).where('id', '=', id).where('location_id', '=', locationId).execute();

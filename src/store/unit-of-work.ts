@@ -1,0 +1,179 @@
+// The one way to write: `store.unit(async (tx) => …)`. A unit runs in one transaction (on SQLite, in a savepoint of
+// a commit it may share with others, see transaction-batches.ts); what it emits is recorded in that transaction by
+// the recorders (the event log); what must happen because of it (realtime notifications, job nudges) is registered
+// with `tx.afterCommit` and runs only once the commit is durable: nothing is heard of a write a crash could still
+// take back. The unit resolves at the same moment, so a caller that answers with its result answers a durable write.
+//
+// While a unit is open, the root handle (`store.db`) refuses to run a statement on the same async path: on SQLite
+// it would wait forever for the one connection the unit holds, and on PostgreSQL run outside the unit's transaction.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Kysely, Transaction } from 'kysely';
+import type { EventIntent } from '../events/types.js';
+import type { Engine } from './database.js';
+import { isUniqueViolation } from './driver-errors.js';
+import { type ConversationPatch, conversationChanges, updateConversation } from './repositories/conversations.js';
+import type { Database } from './schema.js';
+import type { TransactionBatches } from './transaction-batches.js';
+
+/** A conversation's writes, bound to the unit: each records the event that tells clients what changed. */
+export interface ConversationWrites {
+  /** Applies `patch`, and records conversation.updated when it changes something a client can see. */
+  update(locationId: string, id: string, patch: ConversationPatch): Promise<void>;
+}
+
+/** What a unit's work is handed: its transaction, the repositories bound to it, and the unit's after-commit list. */
+export interface Tx {
+  /** The unit's transaction, for repository functions that take an executor. */
+  readonly db: Transaction<Database>;
+  readonly engine: Engine;
+  readonly conversations: ConversationWrites;
+  /** Records a domain event in this unit's transaction. */
+  emit(intent: EventIntent): void;
+  /** Runs `effect` once the unit has committed and the commit is durable; the same function is run once per unit. */
+  afterCommit(effect: () => void): void;
+}
+
+export interface UnitOptions<T> {
+  /**
+   * What a unique violation means for this unit (it has rolled back by then): 'retry' runs the unit once more (two
+   * writers raced past an existence check, and the second attempt sees the winner); a function answers instead of
+   * the unit, or throws the domain error the violation stands for. It runs outside the unit, on the root handle.
+   */
+  onUniqueViolation?: 'retry' | ((error: unknown) => T | Promise<T>);
+}
+
+/** Turns a unit's emitted intents into recorded events, inside the unit's transaction (the event log). */
+export type UnitRecorder = (tx: Tx, intents: EventIntent[]) => Promise<void>;
+
+export class RootHandleInUnit extends Error {
+  constructor() {
+    super(
+      'store.db was used while a unit of work is open on this async path: use the unit’s tx.db (its transaction). ' +
+        'On SQLite the statement would wait forever for the connection the unit holds; on PostgreSQL it would run ' +
+        'outside the unit.',
+    );
+    this.name = 'RootHandleInUnit';
+  }
+}
+
+export class NestedUnit extends Error {
+  constructor() {
+    super('store.unit was called inside an open unit of work: pass its tx along instead of opening another');
+    this.name = 'NestedUnit';
+  }
+}
+
+/** The process has stopped accepting writes (a failed fsync): nothing more may commit before a restart. */
+export class WritesStopped extends Error {
+  constructor(readonly reason: unknown) {
+    super('writes are stopped after a failed fsync of the database; restart to recover');
+    this.name = 'WritesStopped';
+  }
+}
+
+interface OpenUnit {
+  owner: UnitOfWork;
+  open: boolean;
+}
+
+const openUnits = new AsyncLocalStorage<OpenUnit>();
+
+class UnitTx implements Tx {
+  readonly intents: EventIntent[] = [];
+  readonly effects = new Set<() => void>();
+  readonly conversations: ConversationWrites;
+
+  constructor(
+    readonly db: Transaction<Database>,
+    readonly engine: Engine,
+  ) {
+    this.conversations = {
+      update: async (locationId, id, patch) => {
+        await updateConversation(db, locationId, id, patch);
+        const changes = conversationChanges(patch);
+        if (changes.length > 0) this.emit({ type: 'conversation.updated', locationId, conversationId: id, changes });
+      },
+    };
+  }
+
+  // Arrow functions: work may take them out of the tx (`async ({ db, emit }) => …`).
+  readonly emit = (intent: EventIntent): void => {
+    this.intents.push(intent);
+  };
+
+  readonly afterCommit = (effect: () => void): void => {
+    this.effects.add(effect);
+  };
+}
+
+export class UnitOfWork {
+  private readonly recorders: UnitRecorder[] = [];
+  private stopped: WritesStopped | null = null;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: Engine,
+    private readonly durable: () => Promise<void>,
+    /** SQLite: units that arrive together share a commit. */
+    private readonly batches: TransactionBatches | null,
+  ) {}
+
+  recordWith(recorder: UnitRecorder): void {
+    this.recorders.push(recorder);
+  }
+
+  /** The guard of the root handle (see guarded-dialect.ts). */
+  refuseRootInUnit = (): void => {
+    const unit = openUnits.getStore();
+    if (unit?.open && unit.owner === this) throw new RootHandleInUnit();
+  };
+
+  /** After a failed fsync: every unit from now on fails, and so do those queued for a commit. */
+  stop(reason: unknown): void {
+    this.stopped ??= new WritesStopped(reason);
+  }
+
+  get writesStopped(): WritesStopped | null {
+    return this.stopped;
+  }
+
+  async run<T>(work: (tx: Tx) => Promise<T>, options: UnitOptions<T> = {}): Promise<T> {
+    const current = openUnits.getStore();
+    if (current?.open && current.owner === this) throw new NestedUnit();
+    let outcome: { value: T; tx: UnitTx };
+    try {
+      outcome = await this.attempt(work);
+    } catch (error) {
+      const onUnique = options.onUniqueViolation;
+      if (!onUnique || !isUniqueViolation(error)) throw error;
+      if (onUnique !== 'retry') return onUnique(error);
+      outcome = await this.attempt(work);
+    }
+    await this.durable();
+    for (const effect of outcome.tx.effects) effect();
+    return outcome.value;
+  }
+
+  private async attempt<T>(work: (tx: Tx) => Promise<T>): Promise<{ value: T; tx: UnitTx }> {
+    if (this.stopped) throw this.stopped;
+    let tx: UnitTx | undefined;
+    const inTransaction = (trx: Transaction<Database>) => {
+      const unit: OpenUnit = { owner: this, open: true };
+      return openUnits.run(unit, async () => {
+        try {
+          tx = new UnitTx(trx, this.engine);
+          const value = await work(tx);
+          for (const record of this.recorders) await record(tx, tx.intents);
+          return value;
+        } finally {
+          // Work it started and left running (it should not) must not find the unit still open later.
+          unit.open = false;
+        }
+      });
+    };
+    const value = this.batches
+      ? await this.batches.run(inTransaction)
+      : await this.db.transaction().execute(inTransaction);
+    return { value, tx: tx as UnitTx };
+  }
+}

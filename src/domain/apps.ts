@@ -1,7 +1,6 @@
 // Operators' use cases for apps: integrations with scopes, tokens and a webhook URL, installed on locations.
 import { type OutboundPolicy, outboundUrlProblem } from '../outbound/http.js';
 import type { Store } from '../store/database.js';
-import { isUniqueViolation } from '../store/driver-errors.js';
 import {
   type AppPatch,
   type AppRow,
@@ -71,12 +70,18 @@ export class AppService {
       redirect_uris: JSON.stringify(redirectUris),
     };
     const exists = () => new DomainError('CONFLICT', `App ${row.id} already exists`);
-    if (await findApp(store.db, row.id)) throw exists();
-    try {
-      await insertApp(store.db, row);
-    } catch (error) {
-      throw isUniqueViolation(error) ? exists() : error;
-    }
+    // Two creates of the same id that race past the check: the primary key decides.
+    await store.unit(
+      async ({ db }) => {
+        if (await findApp(db, row.id)) throw exists();
+        await insertApp(db, row);
+      },
+      {
+        onUniqueViolation: () => {
+          throw exists();
+        },
+      },
+    );
     return { row, clientSecret: secret.secret };
   }
 

@@ -1,7 +1,6 @@
 // Operators' use cases: locations and their private integration tokens.
 
 import type { Store } from '../store/database.js';
-import { isUniqueViolation } from '../store/driver-errors.js';
 import { findApp, installApp } from '../store/repositories/apps.js';
 import {
   findLocation,
@@ -37,13 +36,18 @@ export class LocationService {
       created_at: this.clock.now(),
     };
     const exists = () => new DomainError('CONFLICT', `Location ${row.id} already exists`);
-    if (await findLocation(this.store.db, row.id)) throw exists();
-    try {
-      await insertLocation(this.store.db, row);
-    } catch (error) {
-      // Two creates of the same id raced past the check: the primary key decided.
-      throw isUniqueViolation(error) ? exists() : error;
-    }
+    // Two creates of the same id that race past the check: the primary key decides.
+    await this.store.unit(
+      async ({ db }) => {
+        if (await findLocation(db, row.id)) throw exists();
+        await insertLocation(db, row);
+      },
+      {
+        onUniqueViolation: () => {
+          throw exists();
+        },
+      },
+    );
     return row;
   }
 

@@ -4,7 +4,6 @@
 // message.
 import type { OutboundPolicy } from '../outbound/http.js';
 import type { Store } from '../store/database.js';
-import { isUniqueViolation } from '../store/driver-errors.js';
 import type { Executor } from '../store/executor.js';
 import { findApp, installApp } from '../store/repositories/apps.js';
 import { findLocation } from '../store/repositories/locations.js';
@@ -118,12 +117,18 @@ export class ProviderService {
       updated_at: now,
     };
     const exists = () => new DomainError('CONFLICT', `Conversation provider ${row.id} already exists`);
-    if (await findProvider(store.db, row.id)) throw exists();
-    try {
-      await insertProvider(store.db, row);
-    } catch (error) {
-      throw isUniqueViolation(error) ? exists() : error;
-    }
+    // A create of the same id that raced past the check loses to the primary key.
+    await store.unit(
+      async ({ db }) => {
+        if (await findProvider(db, row.id)) throw exists();
+        await insertProvider(db, row);
+      },
+      {
+        onUniqueViolation: () => {
+          throw exists();
+        },
+      },
+    );
     return row;
   }
 
@@ -204,23 +209,23 @@ export class ProviderService {
     before?: (trx: Executor) => Promise<void>,
   ): Promise<void> {
     const { store, clock } = this.deps;
-    try {
-      await store.unit(async ({ db: trx }) => {
-        await before?.(trx);
-        await upsertProviderInstallation(trx, {
+    await store.unit(
+      async ({ db }) => {
+        await before?.(db);
+        await upsertProviderInstallation(db, {
           location_id: locationId,
           provider_id: provider.id,
           type: provider.type,
           is_default: isDefault ? 1 : 0,
           created_at: clock.now(),
         });
-      });
-    } catch (error) {
-      // Two changes to the location's providers raced: the unique indexes kept one; the other may try again.
-      if (isUniqueViolation(error)) {
-        throw new DomainError('CONFLICT', 'The location’s providers changed at the same time; try again');
-      }
-      throw error;
-    }
+      },
+      {
+        // Two changes to the location's providers raced: the unique indexes kept one; the other may try again.
+        onUniqueViolation: () => {
+          throw new DomainError('CONFLICT', 'The location’s providers changed at the same time; try again');
+        },
+      },
+    );
   }
 }

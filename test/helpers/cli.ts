@@ -1,17 +1,51 @@
 // Runs the real `switchboard` command (bin/switchboard.js → dist/) as a child process, with only the environment given.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TestDatabase } from './engines.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin/switchboard.js');
 
-/** Compiles src/ into dist/, which the CLI imports; a failed build fails the suite with the compiler's output. */
+const LOCK = path.join(ROOT, '.dist-build.lock');
+const STALE_LOCK_MS = 10 * 60_000;
+
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Compiles src/ into dist/, which the CLI imports; a failed build fails the suite with the compiler's output. Test
+ * files run in parallel and several build: one at a time (a lock directory), so none runs a half-written dist/.
+ */
 export function buildDist(): void {
-  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
-  if (result.status !== 0)
-    throw new Error(`the build (tsc -p tsconfig.build.json) failed:\n${result.stdout}${result.stderr}`);
+  for (;;) {
+    try {
+      fs.mkdirSync(LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (fs.statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > STALE_LOCK_MS) fs.rmSync(LOCK, { recursive: true, force: true });
+      else sleep(200);
+    }
+  }
+  try {
+    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+    const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+    if (result.status !== 0)
+      throw new Error(`the build (tsc -p tsconfig.build.json) failed:\n${result.stdout}${result.stderr}`);
+  } finally {
+    fs.rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+/** The environment that points the CLI at a test database: a SQLite file in DATA_DIR, or a PostgreSQL schema. */
+export function databaseEnv(database: TestDatabase, dataDir: string): Record<string, string> {
+  const config = database.config;
+  if (config.engine === 'sqlite') return { DATA_DIR: dataDir };
+  const url = new URL(config.url);
+  url.searchParams.set('options', `-c search_path=${config.schema},public`);
+  return { DATA_DIR: dataDir, DATABASE_URL: url.toString() };
 }
 
 /** A clean environment: nothing leaks in from the test runner's (DATABASE_URL, PORT, ...), plus the overrides. */
@@ -42,7 +76,8 @@ export async function runCli(args: string[], env: Record<string, string>, cwd: s
 export class Serving {
   stdout = '';
   stderr = '';
-  private readonly exited: Promise<number | null>;
+  /** The exit code once the process has ended (null when a signal ended it). */
+  readonly exited: Promise<number | null>;
 
   constructor(readonly child: ChildProcess) {
     child.stdout?.on('data', (chunk) => {
@@ -65,6 +100,12 @@ export class Serving {
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+  }
+
+  /** kill -9: the process ends at once, as in a power cut as far as the process is concerned. */
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
   }
 
   /** Sends SIGTERM and answers the exit code (null if it had to be killed after the timeout). */

@@ -9,7 +9,7 @@ export interface TestLocation {
   api: Client;
 }
 
-export async function createLocation(harness: Harness, scopes?: string[]): Promise<TestLocation> {
+export async function createLocation(harness: AdminAccess, scopes?: string[]): Promise<TestLocation> {
   const created = await harness.admin.post(null, '/admin/v1/locations', { name: `Test ${randomUUID().slice(0, 8)}` });
   if (created.status !== 201) throw new Error(`location: ${created.status} ${JSON.stringify(created.body)}`);
   const locationId = created.body.location.id as string;
@@ -17,7 +17,7 @@ export async function createLocation(harness: Harness, scopes?: string[]): Promi
   return { locationId, token, api: harness.client(token) };
 }
 
-export async function issueToken(harness: Harness, locationId: string, scopes?: string[]): Promise<string> {
+export async function issueToken(harness: AdminAccess, locationId: string, scopes?: string[]): Promise<string> {
   const issued = await harness.admin.post(null, `/admin/v1/locations/${locationId}/tokens`, scopes ? { scopes } : {});
   if (issued.status !== 201) throw new Error(`token: ${issued.status} ${JSON.stringify(issued.body)}`);
   return issued.body.token as string;

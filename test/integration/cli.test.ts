@@ -8,20 +8,11 @@ import { loadConfig } from '../../src/config.js';
 import { CONFIG_VARIABLES } from '../../src/config-variables.js';
 import { openStore } from '../../src/store/database.js';
 import { countLocations } from '../../src/store/repositories/locations.js';
-import { buildDist, ROOT, runCli, type Serving, serveCli } from '../helpers/cli.js';
+import { buildDist, databaseEnv, ROOT, runCli, type Serving, serveCli } from '../helpers/cli.js';
 import { createTestDatabase, ENGINES, type EngineName, type TestDatabase } from '../helpers/engines.js';
 import { Client, VERSION } from '../helpers/harness.js';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-
-/** The environment that points the CLI at a test database: a SQLite file in DATA_DIR, or a PostgreSQL schema. */
-function databaseEnv(database: TestDatabase, dataDir: string): Record<string, string> {
-  const config = database.config;
-  if (config.engine === 'sqlite') return { DATA_DIR: dataDir };
-  const url = new URL(config.url);
-  url.searchParams.set('options', `-c search_path=${config.schema},public`);
-  return { DATA_DIR: dataDir, DATABASE_URL: url.toString() };
-}
 
 async function locationCount(env: Record<string, string>): Promise<number> {
   const store = openStore(loadConfig(env).database);

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './checkpointer.js';
@@ -75,6 +75,13 @@ export interface StoreOptions {
    * the process, as PostgreSQL does, so recovery reads what the disk really holds.
    */
   onFatal?: (error: unknown) => void;
+  /** Told every statement run, transaction control included, with its SQL (diagnostics and tests). */
+  onStatement?: (sql: string) => void;
+}
+
+function statementLog(options: StoreOptions) {
+  const told = options.onStatement;
+  return told ? { log: (event: LogEvent) => told(event.query.sql) } : {};
 }
 
 /** The unit of work over `db`, and the store's `unit` and `recordWith` bound to it. */
@@ -111,6 +118,7 @@ export function openStore(config: DatabaseConfig, options: StoreOptions = {}): S
     const db = new Kysely<Database>({
       dialect: guardedDialect(dialect, () => units?.refuseRootInUnit()),
       plugins: [writes],
+      ...statementLog(options),
     });
     const durable = wal ? () => wal.durable() : immediately;
     const batches = new TransactionBatches(db, () => units?.writesStopped);
@@ -135,7 +143,7 @@ export function openStore(config: DatabaseConfig, options: StoreOptions = {}): S
   const writes = new TableWrites(AUTH_TABLES);
   let units: UnitOfWork | undefined;
   const dialect = guardedDialect(new PostgresDialect({ pool }), () => units?.refuseRootInUnit());
-  const db = new Kysely<Database>({ dialect, plugins: [writes] });
+  const db = new Kysely<Database>({ dialect, plugins: [writes], ...statementLog(options) });
   units = new UnitOfWork(db, 'postgres', immediately, null);
   return { ...unitsOf(units), db, engine: 'postgres', writes, durable: immediately, close: () => db.destroy() };
 }

@@ -1,26 +1,8 @@
 // Domain events: what use cases say happened, and the recorded form webhooks and the realtime stream read.
 
-/** What a use case emits inside its transaction; the log turns it into a recorded event with a snapshot. */
-export type EventIntent =
-  | { type: 'message.created' | 'message.updated'; locationId: string; messageId: string; emailId?: string }
-  | { type: 'conversation.updated'; locationId: string; conversationId: string; changes: ConversationChange[] }
-  | { type: 'conversation.deleted'; locationId: string; conversation: ConversationSnapshot };
+import type { ConversationChange, ConversationSnapshot, EventIntent } from '../store/event-intents.js';
 
-export type ConversationChange = 'lastMessage' | 'unreadCount' | 'starred' | 'assignedTo' | 'followers' | 'feedback';
-
-export interface ConversationSnapshot {
-  id: string;
-  contactId: string;
-  locationId: string;
-  unreadCount: number;
-  inbox: boolean;
-  starred: boolean;
-  deleted: boolean;
-  assignedTo: string | null;
-  lastMessageBody: string | null;
-  lastMessageType: string | null;
-  lastMessageDate: number;
-}
+export type { ConversationChange, ConversationSnapshot, EventIntent } from '../store/event-intents.js';
 
 export type DomainEventType = EventIntent['type'];
 

@@ -8,9 +8,9 @@
 // it would wait forever for the one connection the unit holds, and on PostgreSQL run outside the unit's transaction.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely, Transaction } from 'kysely';
-import type { EventIntent } from '../events/types.js';
 import type { Engine } from './database.js';
 import { isUniqueViolation } from './driver-errors.js';
+import type { EventIntent } from './event-intents.js';
 import { type ConversationPatch, conversationChanges, updateConversation } from './repositories/conversations.js';
 import type { Database } from './schema.js';
 import type { TransactionBatches } from './transaction-batches.js';

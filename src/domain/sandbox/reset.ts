@@ -59,7 +59,8 @@ export class ResetService {
   async resetAll(input: { keepApps?: boolean }): Promise<ResetAllResult> {
     const { store } = this.deps;
     await this.deps.beforeReset();
-    const outcome = await store.db.transaction().execute(async (trx) => {
+    // The unit resolves once its commit is durable: only then do the bytes go.
+    const outcome = await store.unit(async ({ db: trx }) => {
       const ids = await allLocationIds(trx);
       const blobKeys: string[] = [];
       const removed = { ...emptyRemovedCounts(), locations: 0, apps: 0 };
@@ -71,7 +72,6 @@ export class ResetService {
       if (!input.keepApps) removed.apps = await deleteAllApps(trx);
       return { removed, blobKeys };
     });
-    await store.durable();
     await this.removeBlobs(outcome.blobKeys);
     await this.deps.afterResetAll();
     return { success: true, removed: outcome.removed };
@@ -80,15 +80,13 @@ export class ResetService {
   private async inTransaction(locationId: string, deleteLocation: boolean) {
     const { store } = this.deps;
     await this.deps.beforeReset();
-    const outcome = await store.db.transaction().execute(async (trx) => {
+    return store.unit(async ({ db: trx }) => {
       if (!(await findLocation(trx, locationId))) throw notFound('Location');
       const blobKeys = await locationBlobKeys(trx, locationId);
       const removed = await removeLocationData(trx, locationId);
       if (deleteLocation) await deleteLocationRow(trx, locationId);
       return { removed, blobKeys };
     });
-    await store.durable();
-    return outcome;
   }
 
   /** Bytes go only once their rows are gone for good; a crash in between leaves unreferenced bytes, never a file without its bytes. */

@@ -1,5 +1,5 @@
 // Conversations and their followers, mentions and scores.
-import type { ConversationChange } from '../../events/types.js';
+import type { ConversationChange } from '../event-intents.js';
 import type { Executor } from '../executor.js';
 import { preparedRead } from '../prepared-reads.js';
 import type { ConversationMembersTable, ConversationsTable } from '../schema.js';

@@ -10,9 +10,6 @@ import type { SqliteDatabase as KyselySqliteDatabase, SqliteStatement } from 'ky
 
 const MAX_STATEMENTS = 500;
 
-/** Statements that cannot change data. Anything else counts as a write (a CTE that only reads is a harmless extra sync). */
-const NON_WRITING = /^\s*(select|begin|commit|end|rollback|savepoint|release|pragma|explain)\b/i;
-
 export function withStatementCache(sqlite: SqliteDatabase.Database, onCommit?: () => void): KyselySqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
   let wrote = false;
@@ -25,7 +22,9 @@ export function withStatementCache(sqlite: SqliteDatabase.Database, onCommit?: (
   const wrap = (sql: string): SqliteStatement => {
     const statement = sqlite.prepare(sql);
     if (!onCommit) return statement;
-    const writes = !NON_WRITING.test(sql);
+    // SQLite's own answer (sqlite3_stmt_readonly): true for reads and for transaction control, false for anything
+    // that may write, however its text is spelled.
+    const writes = !statement.readonly;
     const running = <T>(run: () => T): T => {
       if (writes) wrote = true;
       try {

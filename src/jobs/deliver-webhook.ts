@@ -52,9 +52,9 @@ export function deliverWebhookJob(deps: {
     if ('delayMs' in fault.effect) throw new PostponeJob(fault.effect.delayMs);
     const error = `dropped by sandbox fault ${fault.id}`;
     const attempt = { delivery_id: delivery.id, url: null, status_code: null, duration_ms: 0 };
-    await store.db.transaction().execute(async (tx) => {
-      await recordWebhookAttempt(tx, { ...attempt, error, attempted_at: clock.now() }, false);
-      await moveWebhookDelivery(tx, delivery.id, ['pending'], 'dead', clock.now());
+    await store.unit(async ({ db }) => {
+      await recordWebhookAttempt(db, { ...attempt, error, attempted_at: clock.now() }, false);
+      await moveWebhookDelivery(db, delivery.id, ['pending'], 'dead', clock.now());
     });
     return 'dropped';
   }

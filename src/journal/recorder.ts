@@ -61,7 +61,7 @@ export class JournalRecorder {
   private async write(batch: NewJournalRow[]): Promise<void> {
     const { store, clock, config } = this.deps;
     try {
-      await store.db.transaction().execute(async (trx) => {
+      await store.unit(async ({ db: trx }) => {
         await insertJournalRows(trx, batch);
         for (const locationId of new Set(batch.map((row) => row.location_id))) {
           await pruneJournalBeyond(trx, locationId, config.maxRows);

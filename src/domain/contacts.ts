@@ -241,7 +241,7 @@ export class ContactService {
 
   /** Adds tags to a contact's own (keeping theirs and the order they came in) or removes them; answers the result. */
   async changeTags(locationId: string, id: string, tags: string[], change: 'add' | 'remove'): Promise<string[]> {
-    return this.store.db.transaction().execute(async (trx) => {
+    return this.store.unit(async ({ db: trx }) => {
       const existing = await findContact(trx, locationId, id);
       if (!existing) throw notFound('Contact');
       const current = JSON.parse(existing.tags) as string[];

@@ -217,7 +217,7 @@ describe('switchboard CLI without a server', () => {
     try {
       // The failure once raced the background checkpointer's exit and ended with status 0 and no word: try it often.
       const results = await Promise.all(
-        [1, 2, 3, 4].map((n) => runCli(['serve'], { DATA_DIR: path.join(dir, `busy-${n}`), PORT: port }, dir)),
+        [1, 2, 3].map((n) => runCli(['serve'], { DATA_DIR: path.join(dir, `busy-${n}`), PORT: port }, dir)),
       );
       for (const result of results) {
         expect(result.code).toBe(1);
@@ -228,7 +228,7 @@ describe('switchboard CLI without a server', () => {
     } finally {
       taken.close();
     }
-  });
+  }, 120_000);
 
   it('serve with an unreachable database exits 1 with one line naming it, without its password', async () => {
     const closed = net.createServer();

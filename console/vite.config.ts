@@ -1,5 +1,4 @@
-// Builds the console (index.html) and the API reference (docs.html) into dist/console, served by Switchboard at `/`
-// and `/docs` (src/routes/console/assets.ts). Everything ships in the bundle: nothing loads from a CDN.
+// Builds the console (index.html) into dist/console, served by Switchboard at `/` (src/routes/console/assets.ts). Everything ships in the bundle: nothing loads from a CDN.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -17,7 +16,7 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: false,
     rollupOptions: {
-      input: { index: here('index.html'), docs: here('docs.html') },
+      input: { index: here('index.html') },
       onwarn(warning, warn) {
         // React libraries mark their modules "use client" for server-component bundlers; it means nothing here.
         if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;

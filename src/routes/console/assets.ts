@@ -68,12 +68,6 @@ export function consoleAssetRoutes(): Route[] {
     },
     {
       method: 'GET',
-      url: '/docs',
-      access: { kind: 'public' },
-      handler: async (_request, reply) => sendPage(reply, 'docs.html'),
-    },
-    {
-      method: 'GET',
       url: '/console/assets/:file',
       access: { kind: 'public' },
       handler: async (request: FastifyRequest<{ Params: { file: string } }>, reply) => {

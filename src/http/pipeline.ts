@@ -78,8 +78,11 @@ export function startTrace(request: FastifyRequest, reply: FastifyReply) {
  * `1e400`, or a NUL character, which PostgreSQL text cannot hold (so both engines refuse it alike).
  */
 const MAX_ID_LENGTH = 256;
-/** A field holding an id: `…Id`, `…Ids[n]`, or a user id such as `assignedTo`. */
-const ID_FIELD = /(Id|Ids\.\d+|^(query|body)\.assignedTo|userId)$/;
+/**
+ * A field holding an id: `…Id`, `…Ids[n]`, or a stored user id such as a body's `assignedTo` (the search query's
+ * `assignedTo` is a comma-separated list of user ids, read and never stored).
+ */
+const ID_FIELD = /(Id|Ids\.\d+|^body\.assignedTo|userId)$/;
 
 function unstorableInput(input: Record<string, unknown>): string | null {
   const pending: [string, unknown][] = Object.entries(input);

@@ -69,7 +69,10 @@ describe.each(ENGINES)('a crash mid-load on %s', (engine: EngineName) => {
   it('keeps every acknowledged write and never reuses an event number a client has seen', async () => {
     const first = await start();
     const location: TestLocation = await createLocation(first.access);
-    const reader = await issueToken(first.access, location.locationId, ['conversations.readonly']);
+    const reader = await issueToken(first.access, location.locationId, [
+      'conversations.readonly',
+      'conversations/message.readonly',
+    ]);
     const base = first.admin.baseUrl;
     const contacts = await Promise.all(Array.from({ length: WRITERS }, () => createContact(location)));
     const live = await stream(base, reader);

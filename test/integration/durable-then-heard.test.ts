@@ -52,7 +52,10 @@ describe('durable, then heard (sqlite group commit)', () => {
       201,
     );
     const contact = await createContact(location);
-    const token = await issueToken(harness, location.locationId, ['conversations.readonly']);
+    const token = await issueToken(harness, location.locationId, [
+      'conversations.readonly',
+      'conversations/message.readonly',
+    ]);
     const stream = await SseStream.open(`${harness.baseUrl}/conversations/events/stream`, {
       authorization: `Bearer ${token}`,
       version: VERSION,

@@ -23,6 +23,9 @@ import { createServices, type Services } from './services.js';
 import type { Store } from './store/database.js';
 import { startCountFolding } from './store/location-counts.js';
 
+/** The most of a refused body read and thrown away to keep its connection (nginx reads the rest of such bodies too). */
+const DISCARD_UNREAD_BYTES = 1024 * 1024;
+
 export interface AppDeps {
   config: Config;
   store: Store;
@@ -96,10 +99,13 @@ export function createApp({ config, store, clock = configuredClock(config) }: Ap
     });
   for (const route of routes) if (!route.accepts) add(server, route);
   // Routes taking files get their body parsers in scopes of their own: every other route keeps refusing them.
-  // A file refused before all of it arrived (too large, wrong type) is answered at once, and the connection then
-  // closes: the rest of the body is never read, so the connection could not carry another request.
+  // A file refused before all of it arrived (too large, wrong type) is answered at once. A large or unsized rest is
+  // never read: the connection closes. A small declared rest is read and discarded (Node does so once the answer
+  // is sent), so a client still writing it gets the answer rather than a broken pipe, and keeps its connection.
   const closeIfUnread = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.raw.complete) reply.header('connection', 'close');
+    if (request.raw.complete) return;
+    const declared = Number(request.headers['content-length']);
+    if (!(declared <= DISCARD_UNREAD_BYTES)) reply.header('connection', 'close');
   };
   server.register(async (scope) => {
     scope.addHook('onSend', closeIfUnread);

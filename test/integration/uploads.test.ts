@@ -1,6 +1,8 @@
 // Attachment uploads through HTTP: real multipart requests, the type allow-list enforced on content, the size and
 // count limits with nothing left behind, attachmentUrls fetched from a real server (and refused for private
 // addresses), and the stored URLs working end to end as message attachments.
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../helpers/engines.js';
 import { createContact, createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
@@ -165,6 +167,41 @@ describe.each(ENGINES)('attachment uploads on %s', (engine) => {
     const missing = await uploadMultipart(location, { locationId: location.locationId }, file);
     expect(missing.status).toBe(422);
     expect((await uploadMultipart(location, fields, [{ ...file[0], field: 'file' } as never])).status).toBe(400);
+  });
+
+  it('answers a refused upload to a client still writing a small body, and keeps its connection', async () => {
+    const fields = await target();
+    const other = await createLocation(harness);
+    const boundary = 'switchboard-boundary';
+    // The field is whole once the next boundary arrives: the head ends with it.
+    const head = `--${boundary}\r\ncontent-disposition: form-data; name="locationId"\r\n\r\n${other.locationId}\r\n--${boundary}\r\n`;
+    const rest =
+      `content-disposition: form-data; name="conversationId"\r\n\r\n${fields.conversationId}\r\n` +
+      `--${boundary}\r\ncontent-disposition: form-data; name="fileAttachment"; filename="a.txt"\r\n\r\n` +
+      `${'a'.repeat(64 * 1024)}\r\n--${boundary}--\r\n`;
+    const { port } = new URL(location.api.baseUrl);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+    });
+    // Only the part naming another location is sent: the answer comes before the rest of the body is written.
+    socket.write(
+      `POST /conversations/messages/upload HTTP/1.1\r\nhost: 127.0.0.1\r\nversion: 2021-07-28\r\n` +
+        `authorization: Bearer ${location.token}\r\ncontent-type: multipart/form-data; boundary=${boundary}\r\n` +
+        `content-length: ${Buffer.byteLength(head) + Buffer.byteLength(rest)}\r\n\r\n${head}`,
+    );
+    await expect
+      .poll(() => received, { timeout: 5000 })
+      .toMatch(/^HTTP\/1\.1 403[\s\S]*\r\n\r\n[\s\S]*"statusCode":403/);
+    expect(received).not.toMatch(/connection: close/i);
+    // The rest is written after the answer: it is read and discarded, and the connection serves one more request.
+    received = '';
+    socket.write(rest);
+    socket.write('GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
+    await expect.poll(() => received, { timeout: 5000 }).toMatch(/^HTTP\/1\.1 200/);
+    socket.destroy();
   });
 
   it('fetches attachmentUrls server-side from an allowed host, following redirects', async () => {

@@ -21,8 +21,21 @@ function tableName(node: unknown): string | undefined {
   return undefined;
 }
 
-/** The tables a statement writes to; for raw SQL, every known table its text names after a write keyword. */
-function targets(node: RootOperationNode, known: readonly string[]): string[] {
+/** The tables a raw statement names through `sql.table(...)`: the only way raw SQL may name a watched table. */
+function rawTables(node: Node): string[] {
+  return ((node.parameters as Node[]) ?? []).flatMap((parameter) => {
+    if (parameter?.kind === 'RawNode') return rawTables(parameter); // sql.table(...) is a raw node around its table
+    const table = tableName(parameter);
+    return table === undefined ? [] : [table];
+  });
+}
+
+/**
+ * The tables a statement writes to, read off the query's tree, never its text. Raw SQL has no tree to read: every
+ * table it names through `sql.table(...)` counts as written, whatever the statement does (a spurious count only
+ * retires a cache entry early).
+ */
+function targets(node: RootOperationNode): string[] {
   const n = node as unknown as Node;
   switch (n.kind) {
     case 'InsertQueryNode':
@@ -31,11 +44,8 @@ function targets(node: RootOperationNode, known: readonly string[]): string[] {
       return [tableName(n.table)].filter((t): t is string => t !== undefined);
     case 'DeleteQueryNode':
       return ((n.from as { froms: unknown[] }).froms ?? []).map(tableName).filter((t): t is string => t !== undefined);
-    case 'RawNode': {
-      const text = ((n.sqlFragments as string[]) ?? []).join(' ').toLowerCase();
-      if (!/\b(insert|update|delete|drop|alter)\b/.test(text)) return [];
-      return known.filter((table) => text.includes(table));
-    }
+    case 'RawNode':
+      return rawTables(n);
     default:
       return [];
   }
@@ -54,7 +64,7 @@ export class TableWrites implements KyselyPlugin {
   }
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    const tables = targets(args.node, this.watched).filter((table) => this.watched.includes(table));
+    const tables = targets(args.node).filter((table) => this.watched.includes(table));
     if (tables.length > 0) {
       this.bump(tables);
       this.running.set(args.queryId, tables);

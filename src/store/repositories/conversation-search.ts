@@ -5,6 +5,7 @@ import { cachedCount } from '../count-cache.js';
 import type { Engine } from '../database.js';
 import type { Executor } from '../executor.js';
 import { type CountName, locationCount } from '../location-counts.js';
+import { NamedConditions } from '../named-conditions.js';
 import type { Database } from '../schema.js';
 import type { ConversationSearch } from '../search-query.js';
 import type { ConversationRow } from './conversations.js';
@@ -73,38 +74,61 @@ function sortKeys(search: ConversationSearch) {
   }
 }
 
+/** What each condition of a search narrows by. */
+type SearchFilter =
+  | 'location'
+  | 'contact'
+  | 'id'
+  | 'assignedTo'
+  | 'followers'
+  | 'mentions'
+  | 'text'
+  | 'lastMessageType'
+  | 'lastMessageAction'
+  | 'lastMessageDirection'
+  | 'unread'
+  | 'read'
+  | 'starred'
+  | 'score'
+  | 'dateAdded'
+  | 'dueDate'
+  | 'overdue';
+
 function filters(
   eb: EB,
   search: ConversationSearch,
   engine: Engine,
   matches?: readonly number[],
-): Expression<SqlBool>[] {
+): NamedConditions<SearchFilter> {
   // With a rowid list to fetch, `+` keeps SQLite from walking a location index instead (unary plus on a column
   // makes the term unusable for an index, and every other index of conversations starts with location_id).
-  const conditions: Expression<SqlBool>[] = [
+  const conditions = new NamedConditions<SearchFilter>().add(
+    'location',
     matches ? sql<SqlBool>`+c.location_id = ${search.locationId}` : eb('c.location_id', '=', search.locationId),
-  ];
-  if (search.contactId) conditions.push(eb('c.contact_id', '=', search.contactId));
-  if (search.id) conditions.push(eb('c.id', '=', search.id));
+  );
+  if (search.contactId) conditions.add('contact', eb('c.contact_id', '=', search.contactId));
+  if (search.id) conditions.add('id', eb('c.id', '=', search.id));
   if (search.assignedTo) {
     const { userIds, unassigned } = search.assignedTo;
     const options: Expression<SqlBool>[] = [];
     if (userIds.length > 0) options.push(eb('c.assigned_to', 'in', userIds));
     if (unassigned) options.push(eb('c.assigned_to', 'is', null));
-    conditions.push(eb.or(options));
+    conditions.add('assignedTo', eb.or(options));
   }
   if (search.followers)
-    conditions.push(memberCondition(eb, 'conversation_followers', search.locationId, search.followers));
+    conditions.add('followers', memberCondition(eb, 'conversation_followers', search.locationId, search.followers));
   if (search.mentions)
-    conditions.push(memberCondition(eb, 'conversation_mentions', search.locationId, search.mentions));
-  if (search.text) conditions.push(textCondition(eb, search.text, engine, matches));
-  if (search.lastMessageType) conditions.push(eb('c.last_message_type', '=', search.lastMessageType));
-  if (search.lastMessageAction) conditions.push(eb('c.last_outbound_action', '=', search.lastMessageAction));
-  if (search.lastMessageDirection) conditions.push(eb('c.last_message_direction', '=', search.lastMessageDirection));
+    conditions.add('mentions', memberCondition(eb, 'conversation_mentions', search.locationId, search.mentions));
+  if (search.text) conditions.add('text', textCondition(eb, search.text, engine, matches));
+  if (search.lastMessageType) conditions.add('lastMessageType', eb('c.last_message_type', '=', search.lastMessageType));
+  if (search.lastMessageAction)
+    conditions.add('lastMessageAction', eb('c.last_outbound_action', '=', search.lastMessageAction));
+  if (search.lastMessageDirection)
+    conditions.add('lastMessageDirection', eb('c.last_message_direction', '=', search.lastMessageDirection));
   // The literal predicates match the partial indexes' own, so both planners pick them.
-  if (search.status === 'unread') conditions.push(sql<SqlBool>`c.unread_count > 0`);
-  if (search.status === 'read') conditions.push(eb('c.unread_count', '=', 0));
-  if (search.status === 'starred') conditions.push(sql<SqlBool>`c.starred = 1`);
+  if (search.status === 'unread') conditions.add('unread', sql<SqlBool>`c.unread_count > 0`);
+  if (search.status === 'read') conditions.add('read', eb('c.unread_count', '=', 0));
+  if (search.status === 'starred') conditions.add('starred', sql<SqlBool>`c.starred = 1`);
   if (search.scoreFilter) {
     const { profileId, min, max } = search.scoreFilter;
     let scored = eb
@@ -114,12 +138,13 @@ function filters(
       .where('profile_id', '=', profileId);
     if (min !== undefined) scored = scored.where('score', '>=', min);
     if (max !== undefined) scored = scored.where('score', '<=', max);
-    conditions.push(eb('c.seq', 'in', scored));
+    conditions.add('score', eb('c.seq', 'in', scored));
   }
-  if (search.dateAdded?.from !== undefined) conditions.push(eb('c.date_added', '>=', search.dateAdded.from));
-  if (search.dateAdded?.to !== undefined) conditions.push(eb('c.date_added', '<=', search.dateAdded.to));
-  if (search.sortKey === 'due_at') conditions.push(eb('c.due_at', 'is not', null));
-  if (search.overdueAt !== undefined) conditions.push(eb('c.due_at', '<', search.overdueAt));
+  if (search.dateAdded?.from !== undefined)
+    conditions.add('dateAdded', eb('c.date_added', '>=', search.dateAdded.from));
+  if (search.dateAdded?.to !== undefined) conditions.add('dateAdded', eb('c.date_added', '<=', search.dateAdded.to));
+  if (search.sortKey === 'due_at') conditions.add('dueDate', eb('c.due_at', 'is not', null));
+  if (search.overdueAt !== undefined) conditions.add('overdue', eb('c.due_at', '<', search.overdueAt));
   return conditions;
 }
 
@@ -143,7 +168,7 @@ function baseQuery(db: Executor, search: ConversationSearch) {
 export function searchQueries(db: Executor, engine: Engine, search: ConversationSearch, matches?: readonly number[]) {
   const { value, tiebreak } = sortKeys(search);
   const comparator = search.order === 'desc' ? '<' : '>';
-  const where = (eb: EB) => eb.and(filters(eb, search, engine, matches));
+  const where = (eb: EB) => eb.and(filters(eb, search, engine, matches).expressions);
 
   const rows = (after?: (eb: EB) => Expression<SqlBool>) =>
     baseQuery(db, search)
@@ -202,14 +227,14 @@ async function sparseMatches(db: Executor, text: string): Promise<number[] | und
 
 /**
  * The kept count equal to a search's total: when its only condition is the location, or the location and unread.
- * Read off the conditions the search itself builds, so a filter added later can never be counted as none.
+ * Chosen by the names of the conditions the search itself builds, so a filter added later is never taken for none.
  */
 function keptCount(search: ConversationSearch, engine: Engine): CountName | null {
   // Sorting by a score profile joins its scores: the conversations without one are left out.
   if (search.sortKey === 'score') return null;
-  const conditions = filters(expressionBuilder<Scope, 'c' | 's'>(), search, engine).length;
-  if (conditions === 1) return 'conversations';
-  if (conditions === 2 && search.status === 'unread') return 'conversations:unread';
+  const conditions = filters(expressionBuilder<Scope, 'c' | 's'>(), search, engine);
+  if (conditions.are('location')) return 'conversations';
+  if (conditions.are('location', 'unread')) return 'conversations:unread';
   return null;
 }
 

@@ -3,6 +3,7 @@ import { type Expression, type ExpressionBuilder, expressionBuilder, type SqlBoo
 import { cachedCount } from '../count-cache.js';
 import { type Executor, engineOf } from '../executor.js';
 import { locationCount, messageCountExcept } from '../location-counts.js';
+import { NamedConditions } from '../named-conditions.js';
 import { preparedRead } from '../prepared-reads.js';
 import type { Database, MessagesTable } from '../schema.js';
 
@@ -130,15 +131,18 @@ export interface ExportQuery {
 
 type EB = ExpressionBuilder<Database, 'messages'>;
 
-function exportFilters(eb: EB, query: ExportQuery): Expression<SqlBool>[] {
-  const conditions: Expression<SqlBool>[] = [eb('location_id', '=', query.locationId)];
-  conditions.push(query.channel ? eb('channel', '=', query.channel) : eb('channel', '!=', 'Email'));
-  if (query.conversationId) conditions.push(eb('conversation_id', '=', query.conversationId));
-  if (query.contactId) conditions.push(eb('contact_id', '=', query.contactId));
-  if (query.from !== undefined) conditions.push(eb(query.sortColumn, '>=', query.from));
-  if (query.to !== undefined) conditions.push(eb(query.sortColumn, '<=', query.to));
+/** What each condition of an export narrows by. */
+type ExportFilter = 'location' | 'channel' | 'conversation' | 'contact' | 'from' | 'to' | 'happened';
+
+function exportFilters(eb: EB, query: ExportQuery): NamedConditions<ExportFilter> {
+  const conditions = new NamedConditions<ExportFilter>().add('location', eb('location_id', '=', query.locationId));
+  conditions.add('channel', query.channel ? eb('channel', '=', query.channel) : eb('channel', '!=', 'Email'));
+  if (query.conversationId) conditions.add('conversation', eb('conversation_id', '=', query.conversationId));
+  if (query.contactId) conditions.add('contact', eb('contact_id', '=', query.contactId));
+  if (query.from !== undefined) conditions.add('from', eb(query.sortColumn, '>=', query.from));
+  if (query.to !== undefined) conditions.add('to', eb(query.sortColumn, '<=', query.to));
   // Scheduled messages have not happened yet: they appear once sent.
-  conditions.push(eb('status', '!=', 'scheduled'));
+  conditions.add('happened', eb('status', '!=', 'scheduled'));
   return conditions;
 }
 
@@ -156,7 +160,7 @@ export async function exportMessages(db: Executor, query: ExportQuery) {
     .selectFrom('messages')
     .selectAll()
     .where((eb) => {
-      const conditions = exportFilters(eb, query);
+      const conditions = exportFilters(eb, query).expressions;
       if (after) {
         conditions.push(eb(column, reaches, after.value));
         conditions.push(eb.or([eb(column, beyond, after.value), eb('seq', beyond, after.seq)]));
@@ -170,11 +174,16 @@ export async function exportMessages(db: Executor, query: ExportQuery) {
   const count = db
     .selectFrom('messages')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where((eb) => eb.and(exportFilters(eb, query)));
+    .where((eb) => eb.and(exportFilters(eb, query).expressions));
   // A whole-location total is kept as rows change. Any other is the same for every page of an export (the cursor is
   // no part of it), so it is counted once while nothing changes.
-  // Read off the conditions the export builds: the location, the channel and "not scheduled" are what it counts.
-  const wholeLocation = exportFilters(expressionBuilder<Database, 'messages'>(), query).length === 3;
+  // Chosen by the names of the conditions the export builds: the location, the channel and "not scheduled" are what
+  // the kept counts count.
+  const wholeLocation = exportFilters(expressionBuilder<Database, 'messages'>(), query).are(
+    'location',
+    'channel',
+    'happened',
+  );
   const compiled = count.compile();
   const total = wholeLocation
     ? query.channel

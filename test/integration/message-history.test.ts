@@ -7,6 +7,7 @@ import { ENGINES } from '../helpers/engines.js';
 import { createContact, createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { inbound, send, summaryOf, uniquePhone } from '../helpers/messages.js';
+import { prng } from '../helpers/random.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -15,18 +16,6 @@ interface Listed {
   id: string;
   body: string;
   dateAdded: string;
-}
-
-/** A small seeded PRNG (mulberry32), so a failing walk can be replayed from its seed. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  return (below: number) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
-  };
 }
 
 describe.each(ENGINES)('message history in date order on %s', (engine) => {

@@ -14,6 +14,7 @@ import { registerApiFaults } from './http/faults.js';
 import { registerJournal } from './http/journal.js';
 import { registerJsonBodies } from './http/json-body.js';
 import { serializeRequest } from './http/logging.js';
+import { registerRequestMetrics } from './http/metrics.js';
 import { registerPipeline } from './http/pipeline.js';
 import { registerRateLimits } from './http/rate-limit.js';
 import { validatorCompiler } from './http/validators.js';
@@ -59,6 +60,7 @@ export function createApp({ config, store, clock = configuredClock(config) }: Ap
   server.setValidatorCompiler(validatorCompiler);
   registerJsonBodies(server, config.http.maxJsonDepth);
 
+  registerRequestMetrics(server, services.metrics);
   registerPipeline(server, services.auth, services.consoleSessions);
   registerDurableAcks(server, store);
   // After the pipeline's own hooks: rate limits count requests that passed validation

@@ -21,6 +21,8 @@ export interface Config {
   database: DatabaseConfig;
   /** Bearer token guarding /admin/v1; null means "generate one on first start and keep it". */
   adminToken: string | null;
+  /** The bearer token /metrics asks for; null: it is open. */
+  metricsToken: string | null;
   /** Search page size ceiling (docs/behaviour.md#page-sizes: default 20, decision: max 100). */
   searchMaxLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -549,6 +551,10 @@ export function loadConfig(rawEnv: Env = process.env): Config {
   if (adminToken !== null && adminToken.length < 16) {
     throw new ConfigError('SWITCHBOARD_ADMIN_TOKEN', 'must be at least 16 characters long');
   }
+  const metricsToken = env.METRICS_TOKEN || null;
+  if (metricsToken !== null && metricsToken.length < 16) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
+  }
   return {
     host,
     port,
@@ -556,6 +562,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     dataDir,
     database: parseDatabase(env, dataDir),
     adminToken,
+    metricsToken,
     searchMaxLimit: integer(env, 'SEARCH_MAX_LIMIT', 100, 1, 1000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     bootstrapDemo: flag(env, 'BOOTSTRAP_DEMO', true),

@@ -44,6 +44,8 @@ import { deliverMessageJob } from './jobs/deliver-message.js';
 import { deliverWebhookJob } from './jobs/deliver-webhook.js';
 import { JobRunner } from './jobs/runner.js';
 import { JournalRecorder } from './journal/recorder.js';
+import { registerProbes } from './metrics/probes.js';
+import { Metrics } from './metrics/registry.js';
 import { createRateCounter } from './ratelimit/index.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { createEventBus } from './realtime/index.js';
@@ -56,6 +58,7 @@ import { WebhookSigner } from './webhooks/signer.js';
 export interface Services extends LiveChatServices {
   events: EventLog;
   jobs: JobRunner;
+  metrics: Metrics;
   messages: MessageService;
   messageStatus: MessageStatusService;
   reviews: ReviewService;
@@ -96,7 +99,10 @@ export interface OAuthServices {
 
 export function createServices(config: Config, store: Store, clock: Clock): Services {
   const events = new EventLog(store, clock);
-  const jobs = new JobRunner(store, clock, config.workerPollMs);
+  const metrics = new Metrics();
+  const jobs = new JobRunner(store, clock, config.workerPollMs, (kind, outcome) =>
+    metrics.jobRuns.inc({ kind, outcome }),
+  );
   const blobs = createBlobStore(config);
   const files = new FileService({ store, blobs, clock, config });
   const builtInEmail = config.smtp ? { smtp: config.smtp, files } : undefined;
@@ -106,9 +112,16 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
   const customProviders = new CustomProviderAdapter({ store, clock, signer, policy: outbound });
   const faults = new FaultRegistry();
   const router = withDeliveryFaults(createDeliveryRouter(store, clock, customProviders, builtInEmail), faults);
-  const deliverJob = deliverMessageJob(store, clock, router);
+  const deliverJob = deliverMessageJob(store, clock, router, (outcome) => metrics.messageDeliveries.inc({ outcome }));
   jobs.register(deliverJob);
-  const deliverWebhook = deliverWebhookJob({ store, clock, signer, policy: outbound, faults });
+  const deliverWebhook = deliverWebhookJob({
+    store,
+    clock,
+    signer,
+    policy: outbound,
+    faults,
+    onAttempt: (outcome) => metrics.webhookAttempts.inc({ outcome }),
+  });
   jobs.register(deliverWebhook);
   jobs.register(collectBlobJob({ store, blobs }));
   events.addSink(new WebhookFanOut({ jobs, deliverJob: deliverWebhook, clock }));
@@ -117,6 +130,7 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
   const transcriber = createTranscriber(config);
   const realtime = new RealtimeHub(store, createEventBus(config, store), config.realtime, clock);
   events.addNotifier(realtime);
+  registerProbes(metrics, { store, clock, jobs, realtime });
   const oauthKey = new OAuthSigningKey(store);
   const accessTokens = new OAuthAccessTokens({ store, clock, key: oauthKey });
   const authorizations = new OAuthAuthorizations({ store, clock });
@@ -130,6 +144,7 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
   const core = {
     jobs,
     events,
+    metrics,
     messages: new MessageService({ store, clock, jobs, deliverJob, emailDomain: config.emailDomain }),
     messageStatus: new MessageStatusService({ store, clock }),
     reviews: new ReviewService({ store, clock, jobs, deliverJob, emailDomain: config.emailDomain }),

@@ -9,6 +9,8 @@ export type ErrorCode =
   /** OAuth client credentials that name no app, or the wrong secret. */
   | 'OAUTH_CLIENT_INVALID'
   | 'ADMIN_TOKEN_INVALID'
+  /** A scrape of /metrics without the METRICS_TOKEN configured. */
+  | 'METRICS_TOKEN_INVALID'
   | 'SCOPE_MISSING'
   | 'LOCATION_FORBIDDEN'
   | 'FORBIDDEN'

@@ -8,6 +8,7 @@ import { messageTypeName } from '../domain/message-types.js';
 import { recordEmailDelivery } from '../domain/messages/email-delivery.js';
 import { summaryPatch, textOf } from '../domain/messages/summary.js';
 import type { EventIntent } from '../events/types.js';
+import type { MessageDeliveryOutcome } from '../metrics/registry.js';
 import type { Store } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
 import { findContact } from '../store/repositories/contacts.js';
@@ -146,7 +147,13 @@ function statusEvent(message: MessageRow, email: EmailRow | undefined): EventInt
   };
 }
 
-export function deliverMessageJob(store: Store, clock: Clock, router: DeliveryRouter): JobKind<DeliverMessagePayload> {
+export function deliverMessageJob(
+  store: Store,
+  clock: Clock,
+  router: DeliveryRouter,
+  /** Told what each adapter answered (metrics). */
+  onDelivery: (outcome: MessageDeliveryOutcome) => void = () => {},
+): JobKind<DeliverMessagePayload> {
   const load = async (payload: DeliverMessagePayload) => {
     const message = await findMessageById(store.db, payload.messageId);
     const email = payload.emailId ? await findEmailById(store.db, payload.emailId) : undefined;
@@ -167,7 +174,14 @@ export function deliverMessageJob(store: Store, clock: Clock, router: DeliveryRo
         ({ message, email } = sending);
       }
       const delivery = await outboundDelivery(store.db, message, email);
-      const result = await router.adapterFor(delivery).deliver(delivery);
+      const result = await router
+        .adapterFor(delivery)
+        .deliver(delivery)
+        .catch((error: unknown) => {
+          onDelivery('error');
+          throw error;
+        });
+      onDelivery(result.status);
       await store.unit(async ({ db: trx, emit }) => {
         if (result.status === 'failed') await setStatus(trx, message, email, 'failed', clock.now(), result.error);
         else await setStatus(trx, message, email, result.status, clock.now());

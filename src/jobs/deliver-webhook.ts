@@ -3,6 +3,7 @@
 // logged, and a delivery whose retries are spent is dead (an operator may redeliver it).
 import type { Clock } from '../domain/clock.js';
 import type { FaultRegistry } from '../domain/sandbox/faults.js';
+import type { WebhookAttemptOutcome } from '../metrics/registry.js';
 import { type OutboundPolicy, postJson } from '../outbound/http.js';
 import type { Store } from '../store/database.js';
 import { findApp } from '../store/repositories/apps.js';
@@ -37,8 +38,10 @@ export function deliverWebhookJob(deps: {
   signer: WebhookSigner;
   policy: OutboundPolicy;
   faults?: FaultRegistry;
+  /** Told what became of each attempt (metrics). */
+  onAttempt?: (outcome: WebhookAttemptOutcome) => void;
 }): JobKind<DeliverWebhookPayload> {
-  const { store, clock, signer, policy, faults } = deps;
+  const { store, clock, signer, policy, faults, onAttempt = () => {} } = deps;
 
   /** A sandbox fault on the first attempt of a delivery: dropped (dead at once), or postponed once. */
   async function applyFault(delivery: WebhookDeliveryRow, job: JobRow): Promise<'dropped' | null> {
@@ -56,6 +59,7 @@ export function deliverWebhookJob(deps: {
       await recordWebhookAttempt(db, { ...attempt, error, attempted_at: clock.now() }, false);
       await moveWebhookDelivery(db, delivery.id, ['pending'], 'dead', clock.now());
     });
+    onAttempt('dropped');
     return 'dropped';
   }
 
@@ -96,6 +100,7 @@ export function deliverWebhookJob(deps: {
         },
         outcome.error === null,
       );
+      onAttempt(outcome.error === null ? 'delivered' : 'failed');
       if (outcome.error !== null) throw new Error(outcome.error);
     },
     async onDead(payload) {

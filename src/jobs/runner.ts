@@ -2,6 +2,7 @@
 // Jobs are claimed atomically, so a job runs once even with several servers on one PostgreSQL database.
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
+import type { JobOutcome } from '../metrics/registry.js';
 import type { Store } from '../store/database.js';
 import { claimDueJobs, finishJob, insertJob, type JobRow, postponeJob, retryJob } from '../store/repositories/jobs.js';
 import type { Tx } from '../store/unit-of-work.js';
@@ -52,10 +53,17 @@ export class JobRunner {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly pollMs: number,
+    /** Told what became of each run (metrics). */
+    private readonly observe: (kind: string, outcome: JobOutcome) => void = () => {},
   ) {}
 
   register<P>(kind: JobKind<P>): void {
     this.kinds.set(kind.kind, kind as JobKind<unknown>);
+  }
+
+  /** The kinds of job this runner runs. */
+  get kindNames(): string[] {
+    return [...this.kinds.keys()];
   }
 
   /**
@@ -144,15 +152,18 @@ export class JobRunner {
     const now = () => this.clock.now();
     if (!kind) {
       await finishJob(this.store.db, job.id, 'dead', now(), `no handler for job kind ${job.kind}`);
+      this.observe(job.kind, 'dead');
       return;
     }
     const payload = JSON.parse(job.payload) as unknown;
     try {
       await kind.run(payload, job);
       await finishJob(this.store.db, job.id, 'done', now());
+      this.observe(job.kind, 'done');
     } catch (error) {
       if (error instanceof PostponeJob) {
         await postponeJob(this.store.db, job.id, now() + error.delayMs, now(), POSTPONED);
+        this.observe(job.kind, 'postponed');
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
@@ -162,9 +173,11 @@ export class JobRunner {
           await kind.onDead(payload, job, message);
         } finally {
           await finishJob(this.store.db, job.id, 'dead', now(), message);
+          this.observe(job.kind, 'dead');
         }
       } else {
         await retryJob(this.store.db, job.id, now() + kind.backoffMs(job.attempts), now(), message);
+        this.observe(job.kind, 'retried');
       }
     }
   }

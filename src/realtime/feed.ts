@@ -11,6 +11,8 @@ export interface FeedSubscriber {
   kick(): void;
   /** Someone is typing in the location: show it now or never. */
   typing(event: TypingEvent): void;
+  /** The last seq this subscriber has sent (or skipped). */
+  readonly position: number;
 }
 
 export class LocationFeed {
@@ -20,6 +22,8 @@ export class LocationFeed {
   private head: number | null = null;
   private reading: Promise<void> | null = null;
   private again = false;
+  /** The newest seq the bus has announced for this location. */
+  private announced = 0;
 
   constructor(
     readonly locationId: string,
@@ -30,6 +34,16 @@ export class LocationFeed {
   /** Whether an event of `seq` may be news to this feed. */
   behind(seq: number): boolean {
     return this.head === null || seq > this.head;
+  }
+
+  /** The bus announced the location's log up to `seq`. */
+  heard(seq: number): void {
+    this.announced = Math.max(this.announced, seq);
+  }
+
+  /** The newest seq this server knows the location has: read by the feed, or announced on the bus. */
+  get newest(): number {
+    return Math.max(this.announced, this.head ?? 0);
   }
 
   /**

@@ -185,6 +185,23 @@ export class RealtimeHub implements EventNotifier {
     return this.connections.size;
   }
 
+  /**
+   * How far the following streams are behind the newest events this server knows of (metrics): the largest number of
+   * events one stream has yet to send, and the sum over the streams.
+   */
+  streamLag(): { max: number; sum: number } {
+    let max = 0;
+    let sum = 0;
+    for (const feed of this.feeds.values()) {
+      for (const subscriber of feed.subscribers) {
+        const behind = Math.max(0, feed.newest - subscriber.position);
+        max = Math.max(max, behind);
+        sum += behind;
+      }
+    }
+    return { max, sum };
+  }
+
   /** Prunes the retained log: everything older than the retention, and beyond the per-location cap. */
   async prune(): Promise<number> {
     let deleted = 0;
@@ -217,6 +234,7 @@ export class RealtimeHub implements EventNotifier {
     switch (message.kind) {
       case 'events': {
         const feed = this.feeds.get(message.locationId);
+        feed?.heard(message.seq);
         if (feed?.behind(message.seq)) void feed.refresh();
         return;
       }

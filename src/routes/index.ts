@@ -38,6 +38,7 @@ import { messageSearchRoutes } from './messages/search.js';
 import { sendRoutes } from './messages/send.js';
 import { messageStatusRoutes } from './messages/status.js';
 import { uploadRoutes } from './messages/uploads.js';
+import { metricsRoutes } from './metrics.js';
 import { consentRoutes } from './oauth/consent.js';
 import { oauthRoutes } from './oauth/token.js';
 import { realtimeRoutes } from './realtime.js';
@@ -46,6 +47,7 @@ import type { Route } from './route.js';
 export function allRoutes(services: Services): Route[] {
   const routes: Route[] = [
     ...healthRoutes(),
+    ...metricsRoutes(services),
     ...conversationSearchRoutes(services),
     ...sendRoutes(services),
     ...messageStatusRoutes(services),

@@ -41,8 +41,15 @@ export interface Store {
    * traded away (NORMAL, OFF).
    */
   durable(): Promise<void>;
+  /** How busy the database's connections are now (metrics): the PostgreSQL pool, or SQLite's queued batch. */
+  usage(): StoreUsage;
   close(): Promise<void>;
 }
+
+export type StoreUsage =
+  | { engine: 'postgres'; total: number; idle: number; waiting: number }
+  /** Units of work waiting for the next batch commit (one connection does all writing). */
+  | { engine: 'sqlite'; queuedUnits: number };
 
 const immediately = () => Promise.resolve();
 
@@ -132,7 +139,8 @@ export function openStore(config: DatabaseConfig, options: StoreOptions = {}): S
       await checkpointer?.stop();
       await db.destroy();
     };
-    return { ...unitsOf(units), db, engine: 'sqlite', sqlite, writes, durable, close };
+    const usage = (): StoreUsage => ({ engine: 'sqlite', queuedUnits: batches.queued });
+    return { ...unitsOf(units), db, engine: 'sqlite', sqlite, writes, durable, usage, close };
   }
   const pool = new pg.Pool({
     connectionString: config.url,
@@ -145,5 +153,11 @@ export function openStore(config: DatabaseConfig, options: StoreOptions = {}): S
   const dialect = guardedDialect(new PostgresDialect({ pool }), () => units?.refuseRootInUnit());
   const db = new Kysely<Database>({ dialect, plugins: [writes], ...statementLog(options) });
   units = new UnitOfWork(db, 'postgres', immediately, null);
-  return { ...unitsOf(units), db, engine: 'postgres', writes, durable: immediately, close: () => db.destroy() };
+  const usage = (): StoreUsage => ({
+    engine: 'postgres',
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+  });
+  return { ...unitsOf(units), db, engine: 'postgres', writes, durable: immediately, usage, close: () => db.destroy() };
 }

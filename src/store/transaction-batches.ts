@@ -28,6 +28,11 @@ export class TransactionBatches {
     private readonly halted: () => unknown = () => null,
   ) {}
 
+  /** Units waiting for the next batch (metrics). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** Runs `work` in a transaction (shared with others queued alongside); resolves once that has committed. */
   run<T>(work: Work<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {

@@ -120,3 +120,32 @@ export async function nextRunAt(db: Executor): Promise<number | undefined> {
     .executeTakeFirst();
   return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
 }
+
+export interface JobQueueDepth {
+  kind: string;
+  pending: number;
+  due: number;
+  /** run_at of the longest-waiting due job; null when none is due. */
+  oldestDueAt: number | null;
+}
+
+/** The pending jobs by kind, for metrics: one pass over the `pending` range of the jobs_due index. */
+export async function jobQueueDepths(db: Executor, now: number): Promise<JobQueueDepth[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select((eb) => [
+      'kind',
+      eb.fn.countAll<number>().as('pending'),
+      eb.fn.sum<number>(eb.case().when('run_at', '<=', now).then(1).else(0).end()).as('due'),
+      eb.fn.min<number | null>(eb.case().when('run_at', '<=', now).then(eb.ref('run_at')).end()).as('oldestDueAt'),
+    ])
+    .where('status', '=', 'pending')
+    .groupBy('kind')
+    .execute();
+  return rows.map((row) => ({
+    kind: row.kind,
+    pending: Number(row.pending),
+    due: Number(row.due),
+    oldestDueAt: row.oldestDueAt === null ? null : Number(row.oldestDueAt),
+  }));
+}

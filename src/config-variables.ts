@@ -54,6 +54,9 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
     variables: [
       v('WORKER_ENABLED', 'true', 'run deliveries, scheduled sends and webhooks in this server'),
       v('WORKER_POLL_MS', '500', 'how often the job runner looks for due jobs'),
+      v('JOB_LEASE_MS', '30000', 'how long a claimed job is held; renewed while it runs'),
+      v('JOB_CONCURRENCY', '16', 'jobs one server runs at once'),
+      v('JOB_CONCURRENCY_PER_LOCATION', '4', 'of which at most this many for one location'),
     ],
   },
   {

@@ -31,6 +31,7 @@ export interface Config {
   /** Run the job loop (deliveries, scheduled sends) inside this server. */
   workerEnabled: boolean;
   workerPollMs: number;
+  jobs: { leaseMs: number; concurrency: number; perLocation: number };
   /** Domain of the Message-IDs and default sender of emails Switchboard sends. */
   emailDomain: string;
   /** Built-in email goes out through this SMTP server (SMTP_URL); null: to the dev outbox. */
@@ -569,6 +570,11 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     mcpSandboxTools: flag(env, 'MCP_SANDBOX_TOOLS', false),
     workerEnabled: flag(env, 'WORKER_ENABLED', true),
     workerPollMs: integer(env, 'WORKER_POLL_MS', 500, 10, 60_000),
+    jobs: {
+      leaseMs: integer(env, 'JOB_LEASE_MS', 30_000, 1_000, 3_600_000),
+      concurrency: integer(env, 'JOB_CONCURRENCY', 16, 1, 1_000),
+      perLocation: integer(env, 'JOB_CONCURRENCY_PER_LOCATION', 4, 1, 1_000),
+    },
     emailDomain: parseEmailDomain(env.EMAIL_DOMAIN, publicUrl),
     files: parseFiles(env),
     blobStore: parseBlobStore(env, dataDir),

@@ -100,7 +100,7 @@ export interface OAuthServices {
 export function createServices(config: Config, store: Store, clock: Clock): Services {
   const events = new EventLog(store, clock);
   const metrics = new Metrics();
-  const jobs = new JobRunner(store, clock, config.workerPollMs, (kind, outcome) =>
+  const jobs = new JobRunner(store, clock, { pollMs: config.workerPollMs, ...config.jobs }, (kind, outcome) =>
     metrics.jobRuns.inc({ kind, outcome }),
   );
   const blobs = createBlobStore(config);

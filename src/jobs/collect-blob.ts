@@ -51,6 +51,7 @@ export async function enqueueBlobCollection(
         attempts: 0,
         max_attempts: MAX_ATTEMPTS,
         locked_until: null,
+        locked_by: null,
         last_error: null,
         created_at: now,
         updated_at: now,

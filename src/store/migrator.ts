@@ -18,6 +18,7 @@ import * as m0016 from './migrations/0016_contact_search.js';
 import * as m0017 from './migrations/0017_message_order.js';
 import * as m0018 from './migrations/0018_message_search.js';
 import * as m0020 from './migrations/0020_console_sessions.js';
+import * as m0022 from './migrations/0022_job_holders.js';
 import type { Database } from './schema.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0017_message_order': m0017,
   '0018_message_search': m0018,
   '0020_console_sessions': m0020,
+  '0022_job_holders': m0022,
 };
 
 class StaticProvider implements MigrationProvider {

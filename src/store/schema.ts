@@ -228,6 +228,8 @@ export interface JobsTable {
   attempts: number;
   max_attempts: number;
   locked_until: number | null;
+  /** The runner holding the job's lease while it runs. */
+  locked_by: string | null;
   last_error: string | null;
   created_at: number;
   updated_at: number;

@@ -13,10 +13,16 @@ export async function insertJob(db: Executor, row: JobRow): Promise<void> {
 }
 
 /**
- * Claims up to `limit` jobs that are due, including running jobs whose lease ran out (a worker died mid-job).
- * The claim bumps `attempts` and sets a lease, in one statement.
+ * Claims up to `limit` jobs that are due, including running jobs whose lease ran out (a worker died mid-job), for
+ * the runner `holder`. The claim bumps `attempts` and sets a lease, in one statement. Jobs of the locations in
+ * `busyLocations` are left to others (or to later), so one location's slow receivers cannot fill every slot.
  */
-export async function claimDueJobs(db: Executor, engine: Engine, now: number, leaseMs: number, limit: number) {
+export async function claimDueJobs(
+  db: Executor,
+  engine: Engine,
+  claim: { now: number; leaseMs: number; limit: number; holder: string; busyLocations?: string[] },
+) {
+  const { now, leaseMs, limit, holder, busyLocations = [] } = claim;
   let due = db
     .selectFrom('jobs')
     .select('id')
@@ -28,12 +34,14 @@ export async function claimDueJobs(db: Executor, engine: Engine, now: number, le
     )
     .orderBy('run_at')
     .limit(limit);
+  if (busyLocations.length > 0) due = due.where('location_id', 'not in', busyLocations);
   if (engine === 'postgres') due = due.forUpdate().skipLocked();
   return db
     .updateTable('jobs')
     .set((eb) => ({
       status: 'running',
       locked_until: now + leaseMs,
+      locked_by: holder,
       attempts: eb('attempts', '+', 1),
       updated_at: now,
     }))
@@ -42,35 +50,69 @@ export async function claimDueJobs(db: Executor, engine: Engine, now: number, le
     .execute();
 }
 
-export async function finishJob(db: Executor, id: string, status: JobStatus, now: number, error?: string) {
+/** Extends the lease of every job `holder` is running; answers how many it still holds. */
+export async function renewLeases(db: Executor, holder: string, lockedUntil: number): Promise<number> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ locked_until: lockedUntil })
+    .where('status', '=', 'running')
+    .where('locked_by', '=', holder)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Makes every running job due again: on SQLite, whose database is one server's alone, the jobs a starting runner
+ * finds running were held by this server before it stopped or crashed, so nobody is running them any more.
+ */
+export async function releaseOrphanedJobs(db: Executor): Promise<number> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ locked_until: 0 })
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Which job's lease `holder` holds: a job is finished only by its current holder. */
+export interface Lease {
+  id: string;
+  holder: string;
+}
+
+export async function finishJob(db: Executor, lease: Lease, status: JobStatus, now: number, error?: string) {
   await db
     .updateTable('jobs')
-    .set({ status, locked_until: null, updated_at: now, last_error: error ?? null })
-    .where('id', '=', id)
+    .set({ status, locked_until: null, locked_by: null, updated_at: now, last_error: error ?? null })
+    .where('id', '=', lease.id)
+    .where('locked_by', '=', lease.holder)
     .execute();
 }
 
-export async function retryJob(db: Executor, id: string, runAt: number, now: number, error: string) {
+export async function retryJob(db: Executor, lease: Lease, runAt: number, now: number, error: string) {
   await db
     .updateTable('jobs')
-    .set({ status: 'pending', run_at: runAt, locked_until: null, updated_at: now, last_error: error })
-    .where('id', '=', id)
+    .set({ status: 'pending', run_at: runAt, locked_until: null, locked_by: null, updated_at: now, last_error: error })
+    .where('id', '=', lease.id)
+    .where('locked_by', '=', lease.holder)
     .execute();
 }
 
 /** Runs the job again at `runAt` and gives back the attempt its claim took. */
-export async function postponeJob(db: Executor, id: string, runAt: number, now: number, note: string) {
+export async function postponeJob(db: Executor, lease: Lease, runAt: number, now: number, note: string) {
   await db
     .updateTable('jobs')
     .set((eb) => ({
       status: 'pending',
       run_at: runAt,
       locked_until: null,
+      locked_by: null,
       updated_at: now,
       last_error: note,
       attempts: eb('attempts', '-', 1),
     }))
-    .where('id', '=', id)
+    .where('id', '=', lease.id)
+    .where('locked_by', '=', lease.holder)
     .execute();
 }
 

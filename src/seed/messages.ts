@@ -7,6 +7,7 @@ import { altKeyOf, channelOf, emailRow, rfcMessageIdFor } from '../domain/messag
 import { escapeHtml, textOf } from '../domain/messages/summary.js';
 import type { EmailRow } from '../store/repositories/emails.js';
 import type { NewMessageRow } from '../store/repositories/messages.js';
+import type { MessageStatus } from '../store/schema.js';
 import type { ContactFacts } from './contacts.js';
 import type { LocationPlan, SeedPlan } from './plan.js';
 import { STREAM } from './plan.js';
@@ -130,7 +131,7 @@ export function seededMessage(
   if (type === EMAIL) return emailThread(random, draft);
 
   let body: string;
-  let status = direction === 'inbound' ? 'delivered' : random.weighted(OUTBOUND_STATUSES);
+  let status: MessageStatus = direction === 'inbound' ? 'delivered' : random.weighted(OUTBOUND_STATUSES);
   let meta = '{}';
   let subType: string | null = null;
   if (type === CALL) {
@@ -182,7 +183,7 @@ interface Draft {
 
 interface RowFields {
   id: string;
-  status: string;
+  status: MessageStatus;
   body: string;
   contentType: string;
   attachments: string;
@@ -233,7 +234,7 @@ function emailThread(random: Random, draft: Draft): SeededMessage {
   const emails: EmailRow[] = [];
   const events: SummaryEvent[] = [];
   let at = draft.at;
-  let status = 'delivered';
+  let status: MessageStatus = 'delivered';
   let text = '';
   const messageId = newId();
   for (let j = 0; j < count; j++) {

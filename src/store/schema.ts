@@ -157,6 +157,26 @@ export interface Database {
   console_sessions: ConsoleSessionsTable;
 }
 
+/**
+ * Where a message (or one email of a thread) stands in its lifecycle; the changes between these are the domain's
+ * transition table (src/domain/messages/lifecycle.ts).
+ */
+export type MessageStatus =
+  | 'scheduled'
+  | 'pending'
+  | 'queued'
+  | 'sent'
+  | 'delivered'
+  | 'read'
+  | 'opened'
+  | 'clicked'
+  | 'connected'
+  | 'failed'
+  | 'undelivered'
+  | 'opt_out';
+
+export type MessageDirection = 'inbound' | 'outbound';
+
 export interface MessagesTable {
   seq: Generated<number>;
   id: string;
@@ -165,8 +185,8 @@ export interface MessagesTable {
   contact_id: string;
   type: number;
   channel: string;
-  direction: string;
-  status: string;
+  direction: MessageDirection;
+  status: MessageStatus;
   body: string | null;
   content_type: string;
   attachments: string;
@@ -195,8 +215,8 @@ export interface EmailsTable {
   alt_id: string | null;
   subject: string | null;
   body: string;
-  direction: string;
-  status: string;
+  direction: MessageDirection;
+  status: MessageStatus;
   content_type: string;
   attachments: string;
   provider: string;

@@ -1,10 +1,11 @@
 // Building message and email rows: ids, channels, content types and the RFC Message-ID used for threading.
 import type { EmailRow } from '../../store/repositories/emails.js';
 import type { NewMessageRow } from '../../store/repositories/messages.js';
+import type { MessageDirection, MessageStatus } from '../../store/schema.js';
 import { newId } from '../ids.js';
 import { EXPORT_CHANNELS, type ExportChannel } from '../message-types.js';
 
-export type Direction = 'inbound' | 'outbound';
+export type Direction = MessageDirection;
 
 /** The content and addressing fields send and inbound bodies share. */
 export interface MessageContentFields {
@@ -31,7 +32,7 @@ export interface MessageDraft {
   contactId: string;
   type: number;
   direction: Direction;
-  status: string;
+  status: MessageStatus;
   body: string | null;
   contentType?: string;
   attachments?: string[];
@@ -94,7 +95,7 @@ export interface EmailDraft {
   contactId: string;
   threadId: string;
   direction: Direction;
-  status: string;
+  status: MessageStatus;
   subject: string | null;
   html: string;
   attachments: string[];

@@ -6,6 +6,7 @@ import type { OutboundDelivery } from '../delivery/port.js';
 import type { Clock } from '../domain/clock.js';
 import { messageTypeName } from '../domain/message-types.js';
 import { recordEmailDelivery } from '../domain/messages/email-delivery.js';
+import { awaitsDelivery, transition } from '../domain/messages/lifecycle.js';
 import { summaryPatch, textOf } from '../domain/messages/summary.js';
 import type { EventIntent } from '../events/types.js';
 import type { MessageDeliveryOutcome } from '../metrics/registry.js';
@@ -23,23 +24,23 @@ export interface DeliverMessagePayload {
   emailId?: string;
 }
 
-const UNSENT = new Set(['pending', 'scheduled']);
-
 /**
- * Records a delivery's outcome, unless the message (or email) has moved on from `pending` meanwhile: a custom
- * provider may report it delivered before its delivery URL has even answered, and that report stands.
+ * Records a delivery's outcome through the lifecycle, which lands it only on a message (or email) still `pending`:
+ * a custom provider may report it delivered before its delivery URL has even answered, and that report stands.
  */
 async function setStatus(
   db: Executor,
   message: MessageRow,
   email: EmailRow | undefined,
-  status: string,
+  outcome: 'sent' | 'delivered' | 'failed',
   now: number,
   error?: unknown,
 ) {
   const locked = await lockMessage(db, message.location_id, message.id);
   const current = email ? await findEmailById(db, email.id) : locked;
-  if (current?.status !== 'pending') return;
+  if (!current) return;
+  const status = transition(current.status, { kind: 'delivery', outcome });
+  if (status === null || status === 'removed') return;
   await updateMessage(db, message.id, {
     status,
     date_updated: now,
@@ -61,18 +62,20 @@ async function markSending(tx: Tx, payload: DeliverMessagePayload, now: number) 
   const conversation = await lockConversation(db, unlocked.location_id, unlocked.conversation_id);
   const message = await lockMessage(db, unlocked.location_id, unlocked.id);
   const email = payload.emailId ? await findEmailById(db, payload.emailId) : undefined;
-  if (!message || (payload.emailId && !email) || (email ?? message).status !== 'scheduled') return null;
+  if (!message || (payload.emailId && !email)) return null;
+  // Come due: a message cancelled or sent meanwhile is left as it is.
+  const status = transition((email ?? message).status, { kind: 'due' });
+  if (status === null || status === 'removed') return null;
   // A reply scheduled into an existing thread moves the thread's text, not its creation date.
   const opensThread = message.status === 'scheduled';
   const body = email ? textOf(email.body) : message.body;
   await updateMessage(db, message.id, {
-    status: 'pending',
+    status,
     body,
     date_updated: now,
     ...(opensThread ? { date_added: now, scheduled_at: null } : {}),
   });
-  if (email)
-    await updateEmail(db, email.id, { status: 'pending', date_added: now, date_updated: now, scheduled_at: null });
+  if (email) await updateEmail(db, email.id, { status, date_added: now, date_updated: now, scheduled_at: null });
   const contact = conversation && (await findContact(db, message.location_id, conversation.contact_id));
   if (conversation && contact) {
     const patch = summaryPatch(
@@ -167,7 +170,7 @@ export function deliverMessageJob(
       let { message, email } = await load(payload);
       // Cancelled (deleted) or already delivered: nothing to do, so a re-run never sends twice.
       if (!message || (payload.emailId && !email)) return;
-      if (!UNSENT.has((email ?? message).status)) return;
+      if (!awaitsDelivery((email ?? message).status)) return;
       if ((email ?? message).status === 'scheduled') {
         const sending = await store.unit((tx) => markSending(tx, payload, clock.now()));
         if (!sending) return;

@@ -268,6 +268,14 @@ describe.each(ENGINES)('conversation providers on %s', (engine) => {
     });
     expect(foreign.status).toBe(401);
     expect(foreign.body.canonicalCode).toBe('CONVERSATIONS_MSG_PROVIDER_NO_ACCESS');
+    // The lifecycle refuses to make an email that has left scheduled again, and keeps what it was.
+    const backwards = await email.app.api.put('conversations:update-email-message-status', `${emailPath}/status`, {
+      status: 'scheduled',
+    });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.message).toBe('Email message has been sent: it cannot be scheduled again');
+    const kept = await location.api.get('conversations:get-email-by-id', emailPath);
+    expect(kept.body).toMatchObject({ status: 'opened' });
   });
 
   it('refuses a provider that is not installed on the location or serves another channel', async () => {

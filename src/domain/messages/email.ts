@@ -23,6 +23,7 @@ import {
 import { DomainError, notFound } from '../errors.js';
 import { releaseMessageFiles } from '../file-release.js';
 import { requireProviderOwner } from '../providers.js';
+import { moved, type ReportedStatus, transition } from './lifecycle.js';
 import { textOf } from './summary.js';
 
 export interface EmailServiceDeps {
@@ -33,7 +34,7 @@ export interface EmailServiceDeps {
 }
 
 export interface EmailStatusReport {
-  status: string;
+  status: ReportedStatus;
   events?: EmailEvents;
   recipients?: RecipientUpdate[];
 }
@@ -135,8 +136,9 @@ export class EmailService {
         report.events ?? {},
         at,
       );
+      const status = moved(email.status, { kind: 'report', status: report.status }, 'Email message');
       await updateEmail(db, email.id, {
-        status: report.status,
+        status,
         events: JSON.stringify(events),
         event_first_at: JSON.stringify(timestamps),
         recipients: JSON.stringify(recipients),
@@ -144,7 +146,7 @@ export class EmailService {
       });
       const latest = (await emailsOfMessage(db, email.message_id)).at(-1);
       if (latest?.id === email.id) {
-        await updateMessage(db, email.message_id, { status: report.status, date_updated: now });
+        await updateMessage(db, email.message_id, { status, date_updated: now });
       }
       emit({ type: 'message.updated', locationId, messageId: email.message_id, emailId: email.id });
     });
@@ -166,7 +168,8 @@ export class EmailService {
       }
       const now = clock.now();
       const email = await lockEmail(db, found, now);
-      if (email.status !== 'scheduled' || email.scheduled_at === null) {
+      transition(email.status, { kind: 'cancel' }, 'Email message'); // refuses an email no longer scheduled
+      if (email.scheduled_at === null) {
         throw cancelRefused('BAD_REQUEST', 'Email message is not scheduled: it has already been sent');
       }
       // None pending: the runner has claimed the delivery and is sending it right now.

@@ -16,6 +16,7 @@ import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
 import { CALL_CODES, PROCESS_TYPES, type ProcessType } from '../message-types.js';
 import { resolveConversation } from './conversation-access.js';
+import { moved } from './lifecycle.js';
 import { altKeyOf, type Direction, emailRow, type MessageContentFields, messageRow } from './records.js';
 import { escapeHtml, summaryPatch, textOf } from './summary.js';
 
@@ -135,7 +136,8 @@ export async function processMessage(
     const thread = await findMessage(ctx.db, ctx.locationId, repliedTo.message_id);
     if (!thread) throw new DomainError('INTERNAL', 'email thread has no conversation message');
     message = thread;
-    await updateMessage(ctx.db, message.id, { date_updated: ctx.now, body, status: 'delivered' });
+    const status = moved(message.status, { kind: 'newest-email', status: 'delivered' });
+    await updateMessage(ctx.db, message.id, { date_updated: ctx.now, body, status });
   } else {
     message = await insertMessage(
       ctx.db,

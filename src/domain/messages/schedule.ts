@@ -10,6 +10,7 @@ import { deleteMessage, findMessage, type MessageRow, updateMessage } from '../.
 import type { Clock } from '../clock.js';
 import { DomainError } from '../errors.js';
 import { releaseMessageFiles } from '../file-release.js';
+import { transition } from './lifecycle.js';
 
 export interface CancelScheduledResult {
   status: 200;
@@ -58,7 +59,7 @@ export class ScheduleService {
 
 /** A message of any channel but email: one delivery job, subject the message. */
 async function cancelScheduledSingle(db: Executor, message: MessageRow, now: number): Promise<void> {
-  if (message.status !== 'scheduled') throw alreadySent();
+  transition(message.status, { kind: 'cancel' }); // refuses a message no longer scheduled
   if ((await cancelPendingJobs(db, message.id, now)) === 0) throw beingSent();
   await deleteMessage(db, message.id);
   await releaseMessageFiles(db, [message], now);

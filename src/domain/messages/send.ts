@@ -18,6 +18,7 @@ import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
 import { isSummaryCode, PHONE_CODES, SEND_TYPES, type SendType } from '../message-types.js';
 import { conversationForContact, requireContact } from './conversation-access.js';
+import { type MessageStatus, moved } from './lifecycle.js';
 import { emailRow, type MessageContentFields, messageRow, rfcMessageIdFor } from './records.js';
 import { summaryPatch, textOf } from './summary.js';
 
@@ -151,7 +152,7 @@ async function sendEmail(
       if (address.toLowerCase() !== to.toLowerCase() && !ours(address) && !cc.includes(address)) cc.push(address);
   }
   const emailId = newId();
-  const status = at ? 'scheduled' : 'pending';
+  const status: MessageStatus = at ? 'scheduled' : 'pending';
   // A reply by threadId alone answers the thread's latest email: its subject carries over as for replyMessageId.
   const answered =
     threading.replyTo ?? (threading.thread ? (await emailsOfMessage(ctx.db, threading.thread.id)).at(-1) : undefined);
@@ -184,7 +185,11 @@ async function sendEmail(
     await updateMessage(ctx.db, message.id, { date_updated: ctx.now });
   } else {
     // The thread's row now shows its newest email: the summary below must see that body, not the first one's.
-    const patch = { status, date_updated: ctx.now, body: textOf(input.html ?? '') };
+    const patch = {
+      status: moved(message.status, { kind: 'newest-email', status: 'pending' }),
+      date_updated: ctx.now,
+      body: textOf(input.html ?? ''),
+    };
     await updateMessage(ctx.db, message.id, patch);
     message = { ...message, ...patch };
   }

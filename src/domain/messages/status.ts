@@ -11,6 +11,7 @@ import { DomainError, notFound } from '../errors.js';
 import { isEmailCode } from '../message-types.js';
 import { requireProviderOwner } from '../providers.js';
 import { requireAttachmentUrls } from './attachment-urls.js';
+import { moved } from './lifecycle.js';
 
 export type ProviderStatus = 'delivered' | 'failed' | 'pending' | 'read';
 
@@ -66,9 +67,6 @@ async function requireReportable(db: Executor, message: MessageRow, reporter: St
     }
     await requireProviderOwner(db, message.conversation_provider_id, reporter.appId);
   }
-  if (message.status === 'scheduled') {
-    throw new DomainError('BAD_REQUEST', 'Message is scheduled and has not been handed to the provider yet');
-  }
 }
 
 /** The email a report concerns: the one named, else the newest of the thread. */
@@ -119,6 +117,9 @@ export async function updateMessageStatus(
   const message = await lockMessage(db, locationId, messageId);
   if (!message) throw messageNotFound();
   await requireReportable(db, message, reporter);
+  // The lifecycle refuses a report on a message not yet handed over (still scheduled).
+  const report = { kind: 'report', status: input.status } as const;
+  const status = moved(message.status, report);
   const email = await targetEmail(db, message, input);
   const recipients = input.recipients ?? [];
   if (recipients.length > 0 && !email) {
@@ -128,11 +129,11 @@ export async function updateMessageStatus(
   const error = input.error ? JSON.stringify(input.error) : input.status === 'failed' ? message.error : null;
   // The thread's message shows its newest email's fate, not a late report on an earlier one.
   if (!email || !input.emailMessageId || (await isNewestEmail(db, email))) {
-    await updateMessage(db, message.id, { status: input.status, error, date_updated: now });
+    await updateMessage(db, message.id, { status, error, date_updated: now });
   }
   if (email) {
     await updateEmail(db, email.id, {
-      status: input.status,
+      status: moved(email.status, report, 'Email message'),
       date_updated: now,
       ...(recipients.length > 0 ? { recipients: mergeRecipients(email, recipients, input.status, now) } : {}),
     });

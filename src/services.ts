@@ -47,6 +47,7 @@ import { JournalRecorder } from './journal/recorder.js';
 import { registerProbes } from './metrics/probes.js';
 import { Metrics } from './metrics/registry.js';
 import { createRateCounter } from './ratelimit/index.js';
+import { ReadinessCheck } from './readiness.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { createEventBus } from './realtime/index.js';
 import type { Store } from './store/database.js';
@@ -59,6 +60,7 @@ export interface Services extends LiveChatServices {
   events: EventLog;
   jobs: JobRunner;
   metrics: Metrics;
+  readiness: ReadinessCheck;
   messages: MessageService;
   messageStatus: MessageStatusService;
   reviews: ReviewService;
@@ -145,6 +147,7 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
     jobs,
     events,
     metrics,
+    readiness: new ReadinessCheck(store, blobs),
     messages: new MessageService({ store, clock, jobs, deliverJob, emailDomain: config.emailDomain }),
     messageStatus: new MessageStatusService({ store, clock }),
     reviews: new ReviewService({ store, clock, jobs, deliverJob, emailDomain: config.emailDomain }),

@@ -1224,6 +1224,7 @@ export interface components {
 /** Per route (`METHOD url`), the parts of the request its schema validates. */
 export interface ValidatedRequests {
   "GET /healthz": {};
+  "GET /readyz": {};
   "GET /metrics": {};
   "GET /conversations/search": { Querystring: components['schemas']["GET /conversations/search Querystring"]; };
   "POST /conversations/messages": { Body: components['schemas']["POST /conversations/messages Body"]; };

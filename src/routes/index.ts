@@ -46,7 +46,7 @@ import type { Route } from './route.js';
 
 export function allRoutes(services: Services): Route[] {
   const routes: Route[] = [
-    ...healthRoutes(),
+    ...healthRoutes(services),
     ...metricsRoutes(services),
     ...conversationSearchRoutes(services),
     ...sendRoutes(services),

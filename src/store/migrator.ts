@@ -1,5 +1,5 @@
 // Numbered, forward-only migrations, run in order on both engines through Kysely's Migrator.
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Engine } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_messages.js';
@@ -53,6 +53,16 @@ class StaticProvider implements MigrationProvider {
     ]);
     return Object.fromEntries(entries);
   }
+}
+
+/**
+ * The migrations this server knows that the database has not run (readiness): read from Kysely's table of those run
+ * (in our schema, first on the search path), without the catalogue walk of Kysely's own getMigrations().
+ */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const run = await sql<{ name: string }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(db);
+  const applied = new Set(run.rows.map((row) => row.name));
+  return Object.keys(MIGRATIONS).filter((name) => !applied.has(name));
 }
 
 /** Runs every migration not yet run, or only up to and including `upTo` (tests build a database as it once was). */

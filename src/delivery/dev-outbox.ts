@@ -14,16 +14,18 @@ export class DevOutboxAdapter implements DeliveryAdapter {
   ) {}
 
   async deliver(delivery: OutboundDelivery): Promise<DeliveryResult> {
-    await recordOutbox(this.store.db, {
-      id: newId(),
-      location_id: delivery.locationId,
-      message_id: delivery.messageId,
-      email_id: delivery.emailId ?? null,
-      delivery_key: `${delivery.messageId}:${delivery.emailId ?? ''}`,
-      channel: delivery.messageType,
-      payload: JSON.stringify(delivery),
-      created_at: this.clock.now(),
-    });
+    await this.store.unit(({ db }) =>
+      recordOutbox(db, {
+        id: newId(),
+        location_id: delivery.locationId,
+        message_id: delivery.messageId,
+        email_id: delivery.emailId ?? null,
+        delivery_key: `${delivery.messageId}:${delivery.emailId ?? ''}`,
+        channel: delivery.messageType,
+        payload: JSON.stringify(delivery),
+        created_at: this.clock.now(),
+      }),
+    );
     return { status: 'delivered' };
   }
 }

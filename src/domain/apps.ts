@@ -91,11 +91,8 @@ export class AppService {
     const secret = newClientSecret();
     // An app made before OAuth existed gets its client id now.
     const clientId = app.client_id ?? newClientId(app.id);
-    await updateApp(this.deps.store.db, id, {
-      client_id: clientId,
-      client_secret_hash: secret.hash,
-      updated_at: this.deps.clock.now(),
-    });
+    const patch = { client_id: clientId, client_secret_hash: secret.hash, updated_at: this.deps.clock.now() };
+    await this.deps.store.unit(({ db }) => updateApp(db, id, patch));
     return { clientId, clientSecret: secret.secret };
   }
 
@@ -122,7 +119,7 @@ export class AppService {
     if (update.webhookEvents !== undefined) {
       patch.webhook_events = update.webhookEvents ? JSON.stringify([...new Set(update.webhookEvents)]) : null;
     }
-    await updateApp(store.db, id, patch);
+    await store.unit(({ db }) => updateApp(db, id, patch));
     return this.get(id);
   }
 

@@ -256,7 +256,7 @@ export class ContactService {
 
   async delete(locationId: string, id: string): Promise<void> {
     // The contact's conversation goes with it (foreign keys cascade).
-    if (!(await deleteContact(this.store.db, locationId, id))) throw notFound('Contact');
+    if (!(await this.store.unit(({ db }) => deleteContact(db, locationId, id)))) throw notFound('Contact');
   }
 
   private async findDuplicate(db: Executor, row: ContactRow): Promise<Duplicate | null> {

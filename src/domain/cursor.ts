@@ -72,7 +72,8 @@ export class CursorSigner {
     this.secret ??= (async () => {
       let stored = await getSetting(this.store.db, SECRET_SETTING);
       if (stored === undefined) {
-        await putSettingIfAbsent(this.store.db, SECRET_SETTING, randomBytes(32).toString('hex'));
+        const secret = randomBytes(32).toString('hex');
+        await this.store.unit(({ db }) => putSettingIfAbsent(db, SECRET_SETTING, secret));
         stored = await getSetting(this.store.db, SECRET_SETTING);
       }
       if (stored === undefined) throw new DomainError('INTERNAL', 'cursor secret could not be stored');

@@ -78,7 +78,7 @@ export class LocationService {
     const patch: { name?: string; company_id?: string | null } = {};
     if (input.name !== undefined) patch.name = input.name;
     if (input.companyId !== undefined) patch.company_id = input.companyId === '' ? null : input.companyId;
-    if (Object.keys(patch).length > 0) await updateLocation(this.store.db, id, patch);
+    if (Object.keys(patch).length > 0) await this.store.unit(({ db }) => updateLocation(db, id, patch));
     return this.getLocation(id);
   }
 
@@ -159,6 +159,7 @@ export class LocationService {
 
   async revokeToken(locationId: string, tokenId: string): Promise<void> {
     await this.getLocation(locationId);
-    if (!(await revokeToken(this.store.db, locationId, tokenId, this.clock.now()))) throw notFound('Token');
+    const now = this.clock.now();
+    if (!(await this.store.unit(({ db }) => revokeToken(db, locationId, tokenId, now)))) throw notFound('Token');
   }
 }

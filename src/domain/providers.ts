@@ -151,14 +151,16 @@ export class ProviderService {
     const patch: ProviderPatch = { updated_at: clock.now() };
     if (update.name !== undefined) patch.name = update.name;
     if (update.deliveryUrl !== undefined) patch.delivery_url = update.deliveryUrl;
-    await updateProvider(store.db, providerId, patch);
+    await store.unit(({ db }) => updateProvider(db, providerId, patch));
     return this.get(appId, providerId);
   }
 
   /** Removes a provider from every location; its messages keep its id, and no one can report on them any more. */
   async delete(appId: string, providerId: string): Promise<void> {
     await this.get(appId, providerId);
-    if (!(await deleteProvider(this.deps.store.db, providerId))) throw notFound('Conversation provider');
+    if (!(await this.deps.store.unit(({ db }) => deleteProvider(db, providerId)))) {
+      throw notFound('Conversation provider');
+    }
   }
 
   /** Installs a provider on a location (and its app, if not yet), as the channel's default or as a custom one. */
@@ -197,7 +199,7 @@ export class ProviderService {
 
   async uninstall(locationId: string, providerId: string): Promise<void> {
     await this.requireLocation(locationId);
-    if (!(await deleteProviderInstallation(this.deps.store.db, locationId, providerId))) {
+    if (!(await this.deps.store.unit(({ db }) => deleteProviderInstallation(db, locationId, providerId)))) {
       throw notFound('Conversation provider');
     }
   }

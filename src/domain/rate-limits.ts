@@ -94,20 +94,21 @@ export class RateLimitService {
   /** Replaces the location's own limits (a field left out takes the default). */
   async set(locationId: string, input: RateLimitInput): Promise<LocationRateLimit> {
     await this.requireLocation(locationId);
-    await putLocationRateLimit(this.deps.store.db, {
+    const row = {
       location_id: locationId,
       enabled: input.enabled === undefined ? null : input.enabled ? 1 : 0,
       burst_max: input.burstMax ?? null,
       interval_ms: input.intervalMs ?? null,
       daily_max: input.dailyMax ?? null,
       updated_at: this.deps.clock.now(),
-    });
+    };
+    await this.deps.store.unit(({ db }) => putLocationRateLimit(db, row));
     return this.get(locationId);
   }
 
   async reset(locationId: string): Promise<LocationRateLimit> {
     await this.requireLocation(locationId);
-    await deleteLocationRateLimit(this.deps.store.db, locationId);
+    await this.deps.store.unit(({ db }) => deleteLocationRateLimit(db, locationId));
     return this.get(locationId);
   }
 

@@ -48,14 +48,15 @@ export class TranscriptionService {
     }
     checkTimes(sentences);
     const now = clock.now();
-    await upsertTranscription(store.db, {
+    const row = {
       message_id: message.id,
       location_id: locationId,
       sentences: JSON.stringify(inOrder(sentences)),
       source: 'provider',
       date_added: now,
       date_updated: now,
-    });
+    };
+    await store.unit(({ db }) => upsertTranscription(db, row));
     return { success: true as const, messageId: message.id, sentences: sentences.length };
   }
 
@@ -76,14 +77,16 @@ export class TranscriptionService {
       ),
     );
     const now = clock.now();
-    await upsertTranscription(store.db, {
-      message_id: message.id,
-      location_id: locationId,
-      sentences: JSON.stringify(sentences),
-      source: 'transcriber',
-      date_added: now,
-      date_updated: now,
-    });
+    await store.unit(({ db }) =>
+      upsertTranscription(db, {
+        message_id: message.id,
+        location_id: locationId,
+        sentences: JSON.stringify(sentences),
+        source: 'transcriber',
+        date_added: now,
+        date_updated: now,
+      }),
+    );
     return sentences;
   }
 }

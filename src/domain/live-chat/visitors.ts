@@ -79,7 +79,7 @@ export class VisitorService {
       date_added: now,
       expires_at: now + config.sessionTtlMs,
     };
-    await insertSession(store.db, session);
+    await store.unit(({ db }) => insertSession(db, session));
     await this.sweep(now);
     return { session, widget, token };
   }
@@ -122,7 +122,7 @@ export class VisitorService {
       chatWidgetId: widget.id,
     });
     if (result.conversationId !== session.conversation_id) {
-      await updateSessionConversation(store.db, session.id, result.conversationId);
+      await store.unit(({ db }) => updateSessionConversation(db, session.id, result.conversationId));
       session.conversation_id = result.conversationId;
     }
     const row = await findMessage(store.db, session.location_id, result.messageId);
@@ -166,6 +166,6 @@ export class VisitorService {
   private async sweep(now: number): Promise<void> {
     if (now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
-    await deleteExpiredSessions(this.deps.store.db, now).catch(() => undefined);
+    await this.deps.store.unit(({ db }) => deleteExpiredSessions(db, now)).catch(() => undefined);
   }
 }

@@ -41,7 +41,7 @@ export class WidgetService {
       date_added: now,
       date_updated: now,
     };
-    await insertWidget(this.store.db, row);
+    await this.store.unit(({ db }) => insertWidget(db, row));
     return row;
   }
 

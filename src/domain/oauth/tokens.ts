@@ -96,7 +96,8 @@ export class OAuthTokenService {
     const now = clock.now();
     if (code.used_at !== null) {
       // A code presented twice was stolen or replayed: what it was exchanged for is revoked (RFC 6749 §4.1.2).
-      if (code.grant_id) await revokeGrant(store.db, code.grant_id, now);
+      const grantId = code.grant_id;
+      if (grantId) await store.unit(({ db }) => revokeGrant(db, grantId, now));
       throw invalidCode();
     }
     if (code.expires_at <= now) throw new DomainError('BAD_REQUEST', 'Invalid grant: authorization code has expired');
@@ -141,7 +142,7 @@ export class OAuthTokenService {
     const { token_hash: _hash, expires_at: expiresAt, used_at: usedAt, ...grant } = row;
     if (usedAt !== null) {
       // Reuse of a rotated refresh token: whoever holds the family may be an attacker, so it ends for everyone.
-      await revokeGrant(store.db, grant.id, now);
+      await store.unit(({ db }) => revokeGrant(db, grant.id, now));
       throw invalidRefresh();
     }
     if (expiresAt <= now) throw new DomainError('BAD_REQUEST', 'Invalid grant: refresh token has expired');
@@ -157,7 +158,7 @@ export class OAuthTokenService {
     });
     if (!rotated) {
       // Spent concurrently by another request: the same reuse.
-      await revokeGrant(store.db, grant.id, now);
+      await store.unit(({ db }) => revokeGrant(db, grant.id, now));
       throw invalidRefresh();
     }
     return this.issue(app, grant, refreshToken);

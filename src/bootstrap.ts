@@ -1,5 +1,5 @@
-// First start on an empty database: a demo location (with a live chat widget), a token with every scope, and the
-// admin token.
+// First start on an empty database: the fixtures of SNAPSHOT_FILES, else a demo location (with a live chat widget)
+// and a token with every scope; and the admin token.
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.js';
 import { ADMIN_TOKEN_SETTING } from './domain/auth.js';
@@ -13,6 +13,8 @@ export interface BootstrapReport {
   adminToken: string | null;
   adminTokenFromConfig: boolean;
   demo: { locationId: string; token: string; widgetId: string } | null;
+  /** SNAPSHOT_FILES: the locations restored, or the files skipped because the database had locations already. */
+  fixtures: { loaded: { file: string; locationId: string }[]; skipped: string[] };
 }
 
 export async function bootstrap(config: Config, store: Store, services: Services): Promise<BootstrapReport> {
@@ -23,8 +25,33 @@ export async function bootstrap(config: Config, store: Store, services: Services
     if (await putSettingIfAbsent(store.db, ADMIN_TOKEN_SETTING, hashToken(generated))) adminToken = generated;
   }
   await services.webhooks.ensureSigningKey();
+  const fixtures = await loadFixtures(config, store, services);
   const demo = await bootstrapDemo(config, store, services);
-  return { adminToken, adminTokenFromConfig: config.adminToken !== null, demo };
+  return { adminToken, adminTokenFromConfig: config.adminToken !== null, demo, fixtures };
+}
+
+/**
+ * SNAPSHOT_FILES, restored in order into a database without locations. One with locations is not touched (a restart
+ * of a server that loaded them, or a database in use): the files are skipped, and the start-up banner says so. A bad
+ * file stops start-up, naming it.
+ */
+async function loadFixtures(
+  config: Config,
+  store: Store,
+  services: Pick<Services, 'sandbox'>,
+): Promise<BootstrapReport['fixtures']> {
+  const files = config.sandbox.snapshotFiles;
+  if (files.length === 0 || (await countLocations(store.db)) > 0) return { loaded: [], skipped: files };
+  const loaded: BootstrapReport['fixtures']['loaded'] = [];
+  for (const file of files) {
+    try {
+      const result = await services.sandbox.snapshots.loader.load(file);
+      loaded.push({ file, locationId: result.locationId });
+    } catch (error) {
+      throw new Error(`SNAPSHOT_FILES: ${file} could not be restored: ${(error as Error).message}`);
+    }
+  }
+  return { loaded, skipped: [] };
 }
 
 /** The demo location and its widget, on a database without locations, when BOOTSTRAP_DEMO says so. */
@@ -41,6 +68,13 @@ export async function bootstrapDemo(
 
 export function describeBootstrap(report: BootstrapReport, publicUrl: string): string {
   const lines: string[] = [];
+  for (const { file, locationId } of report.fixtures.loaded) lines.push(`Restored ${file}: location ${locationId}`);
+  if (report.fixtures.skipped.length > 0) {
+    lines.push(
+      `SNAPSHOT_FILES skipped (${report.fixtures.skipped.join(', ')}): the database has locations already; ` +
+        'restore into it with `switchboard snapshot load FILE --replace`.',
+    );
+  }
   if (report.demo) {
     lines.push(
       'Switchboard created a demo location on this empty database:',

@@ -147,7 +147,12 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       v('JOURNAL_RETENTION_HOURS', '24', 'recorded calls older than this are pruned'),
       v('JOURNAL_MAX_ROWS', '10000', 'recorded calls kept per location'),
       v('JOURNAL_FLUSH_MS', '200', 'longest a recorded call waits before its batch is written'),
-      v('SNAPSHOT_FILES', '', 'snapshots to restore at start-up: not supported yet (setting it stops start-up)'),
+      v(
+        'SNAPSHOT_FILES',
+        '',
+        'snapshot files (comma-separated) restored at start-up into a database without locations',
+      ),
+      v('SNAPSHOT_MAX_BYTES', '1073741824', 'the largest snapshot restored, compressed and decompressed (bytes)'),
     ],
   },
   {

@@ -1,4 +1,5 @@
 // Typed configuration, parsed once at start-up from the environment. Nothing else reads process.env.
+import fs from 'node:fs';
 import path from 'node:path';
 import { CONFIG_VARIABLES } from './config-variables.js';
 
@@ -63,6 +64,8 @@ export interface SandboxConfig {
   journal: JournalConfig;
   /** SNAPSHOT_FILES: snapshots restored at start-up when the database has no location yet. */
   snapshotFiles: string[];
+  /** SNAPSHOT_MAX_BYTES: the largest snapshot restored, as uploaded and decompressed. */
+  snapshotMaxBytes: number;
 }
 
 export interface JournalConfig {
@@ -409,10 +412,17 @@ function parseClockStart(raw: string | undefined): number | null {
   return at;
 }
 
-/** Snapshots are not built yet: a fixture list would be silently ignored, so it stops start-up instead. */
+/** Comma-separated snapshot files; each must be there at start-up, so a typo stops start-up rather than a fixture. */
 function parseSnapshotFiles(raw: string | undefined): string[] {
   if (raw === undefined || raw.trim() === '') return [];
-  throw new ConfigError('SNAPSHOT_FILES', 'names snapshots, which this version cannot load yet (see docs/sandbox.md)');
+  const files = raw
+    .split(',')
+    .map((file) => file.trim())
+    .filter((file) => file !== '');
+  for (const file of files) {
+    if (!fs.existsSync(file)) throw new ConfigError('SNAPSHOT_FILES', `names ${file}, which does not exist`);
+  }
+  return files;
 }
 
 function parseSandbox(env: Env): SandboxConfig {
@@ -430,6 +440,7 @@ function parseSandbox(env: Env): SandboxConfig {
       flushMs: integer(env, 'JOURNAL_FLUSH_MS', 200, 1, 60_000),
     },
     snapshotFiles: parseSnapshotFiles(env.SNAPSHOT_FILES),
+    snapshotMaxBytes: integer(env, 'SNAPSHOT_MAX_BYTES', 1024 * MIB, 1, 1024 * 1024 * MIB),
   };
 }
 

@@ -7,6 +7,7 @@ import { systemClock } from './domain/clock.js';
 import { LocationService } from './domain/locations.js';
 import { seed } from './seed/seeder.js';
 import { type RunningServer, startServer } from './server.js';
+import { SNAPSHOT_USAGE, snapshotCommand } from './snapshot-command.js';
 import { describeStartupFailure } from './startup-errors.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrator.js';
@@ -22,6 +23,7 @@ Commands:
   seed [--locations N] [--contacts N] [--conversations N] [--messages N] [--seed N]
                                           write a realistic dataset in bulk (default 3 / 12,000 / 10,000 / 100,000);
                                           progress on stderr, a JSON report on stdout
+${SNAPSHOT_USAGE}
 
 Options:
   -h, --help                              this text
@@ -123,6 +125,8 @@ export async function main(argv: string[]): Promise<void> {
       conversations: { type: 'string' },
       messages: { type: 'string' },
       seed: { type: 'string' },
+      out: { type: 'string' },
+      replace: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -167,6 +171,14 @@ export async function main(argv: string[]): Promise<void> {
       });
     case 'seed':
       return seedCommand(values);
+    case 'snapshot':
+      return snapshotCommand({
+        action: sub,
+        file: positionals[2],
+        location: values.location,
+        out: values.out,
+        replace: values.replace === true,
+      });
     default:
       throw new Error(`Unknown command "${command}".\n\n${USAGE}`);
   }

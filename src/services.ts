@@ -203,6 +203,7 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
       emailDomain: config.emailDomain,
       messageStatus: core.messageStatus,
       recorder: new JournalRecorder({ store, clock, config: config.sandbox.journal }),
+      snapshotMaxBytes: config.sandbox.snapshotMaxBytes,
       // A whole-instance reset leaves the instance as a first start would (the demo location, if BOOTSTRAP_DEMO).
       afterResetAll: async () => {
         await bootstrapDemo(config, store, services);

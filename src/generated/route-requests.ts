@@ -1210,6 +1210,12 @@ export interface components {
         "GET /admin/v1/locations/:locationId/requests Params": {
             locationId: string;
         };
+        "GET /admin/v1/locations/:locationId/snapshot Params": {
+            locationId: string;
+        };
+        "POST /admin/v1/snapshots Querystring": {
+            replace?: boolean;
+        };
         "POST /console/v1/session Body": {
             token: string;
         };
@@ -1337,6 +1343,8 @@ export interface ValidatedRequests {
   "POST /admin/v1/locations/:locationId/messages/:messageId/carrier": { Body: components['schemas']["POST /admin/v1/locations/:locationId/messages/:messageId/carrier Body"]; Params: components['schemas']["POST /admin/v1/locations/:locationId/messages/:messageId/carrier Params"]; };
   "POST /admin/v1/locations/:locationId/simulate/inbound": { Body: components['schemas']["POST /admin/v1/locations/:locationId/simulate/inbound Body"]; Params: components['schemas']["POST /admin/v1/locations/:locationId/simulate/inbound Params"]; };
   "GET /admin/v1/locations/:locationId/requests": { Querystring: components['schemas']["GET /admin/v1/locations/:locationId/requests Querystring"]; Params: components['schemas']["GET /admin/v1/locations/:locationId/requests Params"]; };
+  "GET /admin/v1/locations/:locationId/snapshot": { Params: components['schemas']["GET /admin/v1/locations/:locationId/snapshot Params"]; };
+  "POST /admin/v1/snapshots": { Querystring: components['schemas']["POST /admin/v1/snapshots Querystring"]; };
   "POST /console/v1/session": { Body: components['schemas']["POST /console/v1/session Body"]; };
   "GET /console/v1/session": {};
   "DELETE /console/v1/session": {};

@@ -15,6 +15,7 @@ import { sandboxFaultRoutes } from './admin/sandbox/faults.js';
 import { sandboxJournalRoutes } from './admin/sandbox/journal.js';
 import { sandboxResetRoutes } from './admin/sandbox/reset.js';
 import { sandboxSimulateRoutes } from './admin/sandbox/simulate.js';
+import { sandboxSnapshotRoutes } from './admin/sandbox/snapshots.js';
 import { adminWebhookRoutes } from './admin/webhooks.js';
 import { consoleAssetRoutes } from './console/assets.js';
 import { consoleSessionRoutes } from './console/session.js';
@@ -84,6 +85,7 @@ export function allRoutes(services: Services): Route[] {
     ...sandboxFaultRoutes(services),
     ...sandboxSimulateRoutes(services),
     ...sandboxJournalRoutes(services),
+    ...sandboxSnapshotRoutes(services),
     ...consoleSessionRoutes(services),
     ...consoleAssetRoutes(),
   ];

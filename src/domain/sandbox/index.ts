@@ -12,6 +12,8 @@ import type { FaultRegistry } from './faults.js';
 import { RequestJournal } from './journal.js';
 import { ResetService } from './reset.js';
 import { Simulator } from './simulate.js';
+import { SnapshotLoader } from './snapshot/load.js';
+import { SnapshotSaver } from './snapshot/save.js';
 
 export interface SandboxServices {
   reset: ResetService;
@@ -20,6 +22,7 @@ export interface SandboxServices {
   simulate: Simulator;
   journal: RequestJournal;
   recorder: JournalRecorder;
+  snapshots: { saver: SnapshotSaver; loader: SnapshotLoader };
 }
 
 export interface SandboxDeps {
@@ -33,6 +36,8 @@ export interface SandboxDeps {
   messageStatus: MessageStatusService;
   recorder: JournalRecorder;
   afterResetAll: () => Promise<void>;
+  /** SNAPSHOT_MAX_BYTES. */
+  snapshotMaxBytes: number;
 }
 
 export function sandboxServices(deps: SandboxDeps): SandboxServices {
@@ -42,6 +47,16 @@ export function sandboxServices(deps: SandboxDeps): SandboxServices {
     reset: new ResetService({ store, blobs, beforeReset: () => journal.flush(), afterResetAll: deps.afterResetAll }),
     journal,
     recorder: deps.recorder,
+    snapshots: {
+      saver: new SnapshotSaver({ store, blobs }),
+      loader: new SnapshotLoader({
+        store,
+        blobs,
+        clock,
+        maxBytes: deps.snapshotMaxBytes,
+        beforeReplace: () => journal.flush(),
+      }),
+    },
     clock: new ClockControl({ clock, store, jobs }),
     faults: deps.faults,
     simulate: new Simulator({

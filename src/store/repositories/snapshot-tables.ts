@@ -377,6 +377,7 @@ export const SNAPSHOT_TABLES: readonly SnapshotTable[] = [
       attempts: 'n',
       max_attempts: 'n',
       locked_until: 'n?',
+      locked_by: 's?',
       last_error: 's?',
       created_at: 'n',
       updated_at: 'n',

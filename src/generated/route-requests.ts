@@ -1349,6 +1349,7 @@ export interface ValidatedRequests {
   "GET /console/v1/session": {};
   "DELETE /console/v1/session": {};
   "GET /": {};
+  "GET /docs": {};
   "GET /console/assets/:file": {};
   "GET /docs/specs/:name": {};
   "POST /mcp/": {};

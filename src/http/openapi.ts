@@ -15,6 +15,8 @@ const SPEC_FILES = {
   locations: 'reference/locations.json',
   /** Switchboard's own operations, documented in the same form (not HighLevel's). */
   extensions: 'switchboard/extensions.json',
+  /** Switchboard's admin API, /admin/v1 (docs/admin-api.md, docs/sandbox.md). */
+  admin: 'switchboard/admin.json',
 } as const;
 export type SpecName = keyof typeof SPEC_FILES;
 

@@ -2,14 +2,21 @@
 // inbox and its live updates, the composer and the dev outbox, emails in their sandbox, hostile text kept inert,
 // Spanish, a location-scoped sign-in, and axe-core's accessibility rules. Screenshots of the main screens in both
 // languages, at 375 px and at desktop width, land in test-output/console/.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../console/src/i18n/en.js';
 import { esMX } from '../../console/src/i18n/es-MX.js';
-import { type Browser, CHROMIUM, chromiumAvailable, launchChromium, watchErrors } from '../helpers/chromium.js';
+import {
+  axeViolations,
+  type Browser,
+  CHROMIUM,
+  chromiumAvailable,
+  launchChromium,
+  watchErrors,
+} from '../helpers/chromium.js';
+import { ensureConsoleBuilt } from '../helpers/console-build.js';
 import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { inbound } from '../helpers/messages.js';
@@ -21,7 +28,6 @@ declare const NodeFilter: any;
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'test-output/console');
-const AXE = fs.readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 if (!chromiumAvailable) {
   console.warn(
@@ -51,16 +57,7 @@ describe.skipIf(!chromiumAvailable)('console in Chromium', () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    // The test serves what it builds: the console as the sources now stand.
-    const built = spawnSync(
-      path.join(ROOT, 'node_modules/.bin/vite'),
-      ['build', '--config', 'console/vite.config.ts', '--logLevel', 'error'],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-      },
-    );
-    if (built.status !== 0) throw new Error(`console build failed: ${built.stderr}`);
+    await ensureConsoleBuilt();
     fs.mkdirSync(SHOTS, { recursive: true });
     harness = await startHarness('sqlite');
     acme = await createLocation(harness);
@@ -108,29 +105,11 @@ describe.skipIf(!chromiumAvailable)('console in Chromium', () => {
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
   }
 
-  async function axeViolations(): Promise<{ id: string; impact: string; nodes: string[] }[]> {
-    // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') rightly refuses inline scripts.
-    await page.evaluate(AXE);
-    return page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (options: object) => Promise<any> } }).axe;
-      const result = await axe.run({
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] },
-      });
-      return result.violations
-        .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v: { id: string; impact: string; nodes: { target: string[] }[] }) => ({
-          id: v.id,
-          impact: v.impact,
-          nodes: v.nodes.map((n) => n.target.join(' ')),
-        }));
-    });
-  }
-
   it('a wrong token gets a clear message and no session', async () => {
     await signIn('pit-not-a-real-token');
     await expect(page.getByRole('alert').textContent()).resolves.toContain('That token was not accepted');
     expect(await context.cookies()).toEqual([]);
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await shoot('sign-in-en-desktop');
   });
 
@@ -262,15 +241,15 @@ describe.skipIf(!chromiumAvailable)('console in Chromium', () => {
   it('has no serious accessibility violation (axe-core) on the inbox, the thread and the outbox', async () => {
     await open(`#/inbox/${anaConversation}`);
     await page.getByRole('heading', { name: 'Ana López' }).waitFor();
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await open('#/outbox');
     await page.locator('.record-list a').first().waitFor();
     await page.locator('.record-list a').first().click();
     await page.locator('.viewer').waitFor();
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await open('#/settings/tokens');
     await page.getByRole('button', { name: 'Create token' }).waitFor();
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('is usable at 375 px: one pane at a time, in both languages', async () => {

@@ -5,6 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
+// The page's globals, inside page.evaluate callbacks (this project compiles without the DOM library).
+declare const window: { axe: { run: (options: object) => Promise<AxeResult> } };
+interface AxeResult {
+  violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+}
+const AXE = fs.readFileSync(path.join(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
+
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumAvailable = fs.existsSync(CHROMIUM);
 
@@ -56,5 +63,19 @@ export function watchErrors(
     if (response.status() >= 400 && !url.endsWith('/favicon.ico') && !allow(url, response.status())) {
       errors.push(`${response.status()} ${url}`);
     }
+  });
+}
+
+/** axe-core's serious and critical findings on the page as it stands (WCAG 2.1 A/AA and best practice). */
+export async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+  // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') rightly refuses inline scripts.
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const result = await window.axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] },
+    });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
   });
 }

@@ -88,7 +88,7 @@ describe.each(ENGINES)('security on %s', (engine) => {
   it('covers every location route the app registers, each with the scope the spec names', () => {
     const registered = allRoutes(harness.server.services).filter((route) => route.access.kind === 'location');
     expect(LOCATION_ROUTES.map(routeKey).sort()).toEqual(registered.map(routeKey).sort());
-    const specScopes = new Map(
+    const specScopes = new Map<string, string[]>(
       (['conversations', 'contacts', 'locations', 'extensions', 'oauth'] as const).flatMap((spec) =>
         specOperations(spec).map((op) => [`${spec}:${op.operationId}`, op.scopes] as const),
       ),

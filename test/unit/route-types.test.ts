@@ -6,20 +6,7 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import { describe, expect, it } from 'vitest';
 import { allRoutes } from '../../src/routes/index.js';
 import type { Route } from '../../src/routes/route.js';
-import type { Services } from '../../src/services.js';
-
-/**
- * Services whose every member is another inert stand-in (a number where arithmetic needs one): building the route
- * list only closes over services and reads a few limits; no handler runs here.
- */
-function inertServices(): Services {
-  const inert = (): unknown =>
-    new Proxy(() => undefined, {
-      get: (_target, key) => (key === Symbol.toPrimitive ? () => 1 : key === 'then' ? undefined : inert()),
-      apply: () => inert(),
-    });
-  return inert() as Services;
-}
+import { inertServices } from '../helpers/inert-services.js';
 
 type Json = Record<string, unknown>;
 

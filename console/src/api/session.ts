@@ -33,3 +33,14 @@ export async function signOut(): Promise<void> {
 export function can(session: Session, scope: string): boolean {
   return session.scopes.includes(scope);
 }
+
+/** Where the admin's last chosen location is kept, so the console and the reference act on the same one. */
+export const LOCATION_KEY = 'switchboard.location';
+
+export function rememberedLocation(): string | null {
+  try {
+    return localStorage.getItem(LOCATION_KEY);
+  } catch {
+    return null;
+  }
+}

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, setCredentials } from '../api/client.js';
-import type { Session } from '../api/session.js';
+import { LOCATION_KEY, rememberedLocation, type Session } from '../api/session.js';
 import type { Location } from '../api/types.js';
 import { Inbox } from '../inbox/inbox.js';
 import { useLiveUpdates } from '../inbox/live.js';
@@ -13,22 +13,12 @@ import { Settings } from '../tools/settings.js';
 import { Webhooks } from '../tools/webhooks.js';
 import { LanguageSwitch } from './language-switch.js';
 
-const LOCATION_KEY = 'switchboard.location';
-
 function useLocations(session: Session) {
   return useQuery({
     queryKey: ['locations'],
     enabled: session.kind === 'admin',
     queryFn: () => api<{ locations: Location[] }>('GET', '/admin/v1/locations', { query: { limit: 100 } }),
   });
-}
-
-function rememberedLocation(): string | null {
-  try {
-    return localStorage.getItem(LOCATION_KEY);
-  } catch {
-    return null;
-  }
 }
 
 export function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void }) {

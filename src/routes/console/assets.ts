@@ -17,6 +17,8 @@ const SPECS: Record<string, string> = {
   oauth: 'spec/reference/oauth.json',
   extensions: 'spec/switchboard/extensions.json',
   admin: 'spec/switchboard/admin.json',
+  /** Schemas the others share ($ref ../common/common-schemas.json). */
+  common: 'spec/common/common-schemas.json',
 };
 
 const TYPES: Record<string, string> = {
@@ -63,6 +65,13 @@ export function consoleAssetRoutes(): Route[] {
     {
       method: 'GET',
       url: '/',
+      access: { kind: 'public' },
+      handler: async (_request, reply) => sendPage(reply, 'index.html'),
+    },
+    {
+      // The same page: the app renders the reference when it finds itself at /docs.
+      method: 'GET',
+      url: '/docs',
       access: { kind: 'public' },
       handler: async (_request, reply) => sendPage(reply, 'index.html'),
     },

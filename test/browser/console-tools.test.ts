@@ -1,0 +1,154 @@
+// The console's developer tools in Chromium, against the real app: the API reference at /docs and its "try it"
+// (with the signed-in session and with a pasted token), and the sandbox views (request journal, virtual clock,
+// faults, location reset). Screenshots at 375 px and at desktop width, in English and Spanish, land in
+// test-output/console/.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  axeViolations,
+  type Browser,
+  CHROMIUM,
+  chromiumAvailable,
+  launchChromium,
+  watchErrors,
+} from '../helpers/chromium.js';
+import { ensureConsoleBuilt } from '../helpers/console-build.js';
+import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
+import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
+import { inbound } from '../helpers/messages.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SHOTS = path.join(ROOT, 'test-output/console');
+const START = '2030-03-01T09:00:00.000Z';
+
+if (!chromiumAvailable) console.warn(`Skipping the console tools browser test: ${CHROMIUM} is absent`);
+
+describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
+  let harness: Harness;
+  let acme: TestLocation;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureConsoleBuilt();
+    fs.mkdirSync(SHOTS, { recursive: true });
+    harness = await startHarness('sqlite', { env: { CLOCK: 'virtual', CLOCK_START: START } });
+    acme = await createLocation(harness);
+    await harness.admin.patch(null, `/admin/v1/locations/${acme.locationId}`, { name: 'Acme Dental' });
+    const ana = await createContact(acme, { firstName: 'Ana', lastName: 'López', phone: '+15550100001' });
+    await inbound(acme, { type: 'SMS', contactId: ana.id, message: 'Hola, ¿tienen cita el martes?' });
+    browser = await launchChromium({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    context = browser.context;
+    page = await context.newPage();
+    // Expected: the session probe of a signed-out page, and the deliberate wrong token of the try-it test.
+    watchErrors(page, errors, (_url, status) => status === 401);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  /** A fresh load (a hash change alone would keep the page, and the session it read). */
+  async function open(where: string) {
+    await page.goto('about:blank');
+    await page.goto(`${harness.baseUrl}${where}`);
+  }
+
+  async function signIn() {
+    const signed = await context.request.post(`${harness.baseUrl}/console/v1/session`, {
+      data: { token: ADMIN_TOKEN },
+    });
+    expect(signed.ok()).toBe(true);
+  }
+
+  async function signOut() {
+    await context.clearCookies();
+  }
+
+  async function language(choice: 'en' | 'es-MX') {
+    await page
+      .getByLabel(/^(Language|Idioma)$/)
+      .first()
+      .selectOption(choice);
+  }
+
+  /** The page at 375 px and at 1280 px, in English and in Spanish. */
+  async function shootAll(name: string, ready: () => Promise<unknown>) {
+    for (const choice of ['en', 'es-MX'] as const) {
+      await language(choice);
+      for (const width of [375, 1280]) {
+        await page.setViewportSize({ width, height: width === 375 ? 740 : 800 });
+        await ready();
+        await page.screenshot({ path: path.join(SHOTS, `${name}-${choice}-${width}.png`) });
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await language('en');
+  }
+
+  describe('the API reference', () => {
+    it('renders every document, the admin API among them', async () => {
+      await open('/docs#/admin');
+      await page.getByRole('heading', { name: 'Switchboard admin API' }).waitFor();
+      await page.getByRole('link', { name: /Read the server's clock/ }).waitFor();
+      for (const [tab, operation] of [
+        ['Conversations', 'Send a new message'],
+        ['Contacts', 'Get Contact'],
+        ['OAuth', 'Get Access Token'],
+        ['Switchboard extensions', 'Search the text of every message of a location'],
+      ]) {
+        await page.getByRole('link', { name: tab, exact: true }).click();
+        await page.getByRole('link', { name: operation }).first().waitFor();
+      }
+      expect(await axeViolations(page)).toEqual([]);
+    });
+
+    it('tries an operation with a pasted token, and shows a refused one as refused', async () => {
+      await signOut();
+      await open('/docs#/conversations/search-conversation');
+      await page.getByRole('heading', { name: 'Search Conversations' }).waitFor();
+      await page.getByLabel('A token').check();
+      await page.getByLabel(/^Token/).fill(acme.token);
+      await page.getByLabel(/^locationId/).fill(acme.locationId);
+      await page.getByRole('button', { name: 'Send request' }).click();
+      await expect.poll(() => page.getByTestId('try-it-status').textContent()).toContain('200');
+      expect(await page.getByTestId('try-it-body').textContent()).toContain('Hola, ¿tienen cita el martes?');
+
+      await page.getByLabel(/^Token/).fill('pit-not-a-real-token');
+      await page.getByRole('button', { name: 'Send request' }).click();
+      await expect.poll(() => page.getByTestId('try-it-status').textContent()).toContain('401');
+      expect(await axeViolations(page)).toEqual([]);
+    });
+
+    it('tries an admin operation with the signed-in session, in Spanish too', async () => {
+      await signIn();
+      await open('/docs#/admin/get-clock');
+      await page.getByLabel('My console session').waitFor();
+      expect(await page.getByLabel('My console session').isChecked()).toBe(true);
+      await page.getByRole('button', { name: 'Send request' }).click();
+      await expect.poll(() => page.getByTestId('try-it-status').textContent()).toContain('200');
+      const body = JSON.parse((await page.getByTestId('try-it-body').textContent()) ?? '{}');
+      expect(body).toMatchObject({ mode: 'virtual' });
+
+      await language('es-MX');
+      await page.getByRole('heading', { name: 'Pruébalo' }).waitFor();
+      await page.getByRole('button', { name: 'Enviar solicitud' }).click();
+      await expect.poll(() => page.getByTestId('try-it-status').textContent()).toContain('200');
+      await language('en');
+
+      await open('/docs#/admin/list-requests');
+      await page.getByLabel(/^locationId/).waitFor();
+      expect(await page.getByLabel(/^locationId/).inputValue()).toBe(acme.locationId);
+      await page.getByRole('button', { name: 'Send request' }).click();
+      await expect.poll(() => page.getByTestId('try-it-status').textContent()).toContain('200');
+      await page.getByTestId('try-it-status').scrollIntoViewIfNeeded();
+      await shootAll('reference', () => page.getByTestId('try-it-status').scrollIntoViewIfNeeded());
+      expect(errors.filter((error) => !error.startsWith('401 '))).toEqual([]);
+    });
+  });
+});

@@ -13,7 +13,7 @@ import { errorBody, handleError, handleFrameworkError } from './http/errors.js';
 import { registerApiFaults } from './http/faults.js';
 import { registerJournal } from './http/journal.js';
 import { registerJsonBodies } from './http/json-body.js';
-import { serializeRequest } from './http/logging.js';
+import { type LogStream, loggerOptions } from './http/logging.js';
 import { registerRequestMetrics } from './http/metrics.js';
 import { registerPipeline } from './http/pipeline.js';
 import { registerRateLimits } from './http/rate-limit.js';
@@ -31,6 +31,8 @@ export interface AppDeps {
   config: Config;
   store: Store;
   clock?: Clock;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: LogStream;
 }
 
 export interface App {
@@ -44,10 +46,10 @@ function configuredClock(config: Config): Clock {
   return new VirtualClock(config.sandbox.clockStart ?? Date.now());
 }
 
-export function createApp({ config, store, clock = configuredClock(config) }: AppDeps): App {
+export function createApp({ config, store, clock = configuredClock(config), logStream }: AppDeps): App {
   const services = createServices(config, store, clock);
   const server = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, serializers: { req: serializeRequest } },
+    ...loggerOptions(config, logStream),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors: handleFrameworkError,
     // Idle, slow and numerous connections are bounded (docs/security.md); Node checks the request deadlines this often.

@@ -5,6 +5,7 @@ import { type App, createApp } from './app.js';
 import { type BootstrapReport, bootstrap } from './bootstrap.js';
 import { type Config, defaultPublicUrl } from './config.js';
 import type { Clock } from './domain/clock.js';
+import type { LogStream } from './http/logging.js';
 import { type InboundSmtpListener, startSmtpListener } from './mail/smtp-listener.js';
 import { openStore, type Store, type StoreOptions } from './store/database.js';
 import { migrateToLatest } from './store/migrator.js';
@@ -32,6 +33,8 @@ export async function startServer(
     store?: Store;
     /** For a store this opens: how group commit syncs the WAL (fault tests fail it). */
     storeOptions?: Pick<StoreOptions, 'syncFile'>;
+    /** Where log lines go instead of stdout (tests read them). */
+    logStream?: LogStream;
   } = {},
 ): Promise<RunningServer> {
   // Until the app's logger exists.
@@ -50,7 +53,12 @@ export async function startServer(
     });
   try {
     await migrateToLatest(store.db, store.engine);
-    const app = createApp({ config, store, ...(options.clock ? { clock: options.clock } : {}) });
+    const app = createApp({
+      config,
+      store,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.logStream ? { logStream: options.logStream } : {}),
+    });
     checkpointFailed = (message) => app.server.log.error({ message }, 'background checkpoint failed');
     if (config.logLevel !== 'silent') diskFailed = (error) => app.server.log.fatal({ err: error }, FSYNC_FAILED);
     const report = await bootstrap(config, store, app.services);

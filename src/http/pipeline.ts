@@ -66,11 +66,17 @@ export function invalidToken(token: string | null): DomainError {
     : new DomainError('TOKEN_INVALID_JWT', 'Invalid JWT');
 }
 
-/** Gives the request its traceId, echoed as the x-trace-id header on whatever the answer turns out to be. */
+/**
+ * Gives the request its traceId: its request id, which every log line of the request carries as `traceId`
+ * (createApp's genReqId), echoed as the x-trace-id header on whatever the answer turns out to be.
+ */
 export function startTrace(request: FastifyRequest, reply: FastifyReply) {
-  request.traceId = randomUUID();
+  request.traceId = request.id;
   reply.header('x-trace-id', request.traceId);
 }
+
+/** A new request's id, and so its traceId: never taken from the request, which a client could make collide. */
+export const newRequestId = () => randomUUID();
 
 /**
  * What validation cannot see, for the first offending field of the parsed input (walked without recursion, as

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
+import type { LogStream } from '../../src/http/logging.js';
 import type { SpecName } from '../../src/http/openapi.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import { openStore, type StoreOptions } from '../../src/store/database.js';
@@ -121,6 +122,8 @@ export async function startHarness(
     keepDatabase?: boolean;
     /** How the store is opened (a test's own WAL sync for group commit). */
     storeOptions?: StoreOptions;
+    /** Where the server's log lines go (with env LOG_LEVEL set: the harness silences logs by default). */
+    logStream?: LogStream;
   } = {},
 ): Promise<Harness> {
   const database = options.database ?? (await createTestDatabase(engine));
@@ -149,6 +152,7 @@ export async function startHarness(
   try {
     server = await startServer(config, {
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.logStream ? { logStream: options.logStream } : {}),
       ...(options.storeOptions ? { store: openStore(database.config, options.storeOptions) } : {}),
     });
   } catch (error) {

@@ -1,5 +1,4 @@
 // Conversation use cases: one conversation per contact per location, kept searchable and in step with its contact.
-import { conversationSnapshot } from '../events/event-log.js';
 import type { Store } from '../store/database.js';
 import { type ContactRow, findContactsByIds } from '../store/repositories/contacts.js';
 import { type SearchPage, searchConversations } from '../store/repositories/conversation-search.js';
@@ -114,7 +113,7 @@ export class ConversationService {
       if (!row) throw notFound('Conversation');
       await releaseConversationFiles(tx.db, locationId, id, this.clock.now());
       if (!(await deleteConversation(tx.db, locationId, id))) throw notFound('Conversation');
-      tx.emit({ type: 'conversation.deleted', locationId, conversation: conversationSnapshot(row) });
+      tx.emit({ type: 'conversation.deleted', locationId, conversation: row });
     });
   }
 

@@ -4,8 +4,7 @@
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { isEmailCode } from '../domain/message-types.js';
-import { presentEmail } from '../presenters/emails.js';
-import { presentMessage } from '../presenters/messages.js';
+import { presentEventPayload } from '../presenters/events.js';
 import type { Store } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
 import { type ConversationRow, findConversation } from '../store/repositories/conversations.js';
@@ -13,30 +12,7 @@ import { emailIdsByMessage, findEmailById } from '../store/repositories/emails.j
 import { insertEvents, numbersAfterCommit, reserveEventSeqs } from '../store/repositories/events.js';
 import { findMessageById } from '../store/repositories/messages.js';
 import type { Tx } from '../store/unit-of-work.js';
-import type {
-  ConversationSnapshot,
-  DomainEvent,
-  EventIntent,
-  EventNotifier,
-  EventPayload,
-  EventSink,
-} from './types.js';
-
-export function conversationSnapshot(row: ConversationRow): ConversationSnapshot {
-  return {
-    id: row.id,
-    contactId: row.contact_id,
-    locationId: row.location_id,
-    unreadCount: row.unread_count,
-    inbox: row.inbox === 1,
-    starred: row.starred === 1,
-    deleted: false,
-    assignedTo: row.assigned_to,
-    lastMessageBody: row.last_message_body,
-    lastMessageType: row.last_message_type,
-    lastMessageDate: row.last_message_at,
-  };
-}
+import type { DomainEvent, EventIntent, EventNotifier, EventSink, RecordedPayload } from './types.js';
 
 function keyOf(intent: EventIntent): string {
   switch (intent.type) {
@@ -76,30 +52,27 @@ function conversationReader(db: Executor) {
   };
 }
 
-async function payloadOf(
+async function recordOf(
   db: Executor,
   intent: EventIntent,
   conversationOf: ReturnType<typeof conversationReader>,
-): Promise<EventPayload | null> {
-  if (intent.type === 'conversation.deleted') return { conversation: { ...intent.conversation, deleted: true } };
+): Promise<RecordedPayload | null> {
+  if (intent.type === 'conversation.deleted') return { v: 1, conversation: intent.conversation, deleted: true };
   if (intent.type === 'conversation.updated') {
     const row = await conversationOf(intent.locationId, intent.conversationId);
-    return row ? { conversation: conversationSnapshot(row), changes: intent.changes } : null;
+    return row ? { v: 1, conversation: row, changes: intent.changes } : null;
   }
   const message = await findMessageById(db, intent.messageId);
   const conversation = message && (await conversationOf(message.location_id, message.conversation_id));
   if (!message || !conversation) return null;
+  const record: RecordedPayload = { v: 1, conversation, message };
   // Only email messages have emails (an email thread's messages), as the message history also assumes.
-  const emailIds = isEmailCode(message.type) ? ((await emailIdsByMessage(db, [message.id])).get(message.id) ?? []) : [];
-  const payload: EventPayload = {
-    conversation: conversationSnapshot(conversation),
-    message: presentMessage(message, emailIds),
-  };
+  if (isEmailCode(message.type)) record.emailIds = (await emailIdsByMessage(db, [message.id])).get(message.id) ?? [];
   if (intent.emailId) {
     const email = await findEmailById(db, intent.emailId);
-    if (email) payload.email = presentEmail(email) as unknown as Record<string, unknown>;
+    if (email) record.email = email;
   }
-  return payload;
+  return record;
 }
 
 export class EventLog {
@@ -125,33 +98,36 @@ export class EventLog {
 
   private async record(tx: Tx, intents: EventIntent[]): Promise<void> {
     const db = tx.db;
-    const resolved: { intent: EventIntent; payload: EventPayload }[] = [];
+    const resolved: { intent: EventIntent; record: RecordedPayload }[] = [];
     const conversationOf = conversationReader(db);
     for (const intent of coalesce(intents)) {
-      const payload = await payloadOf(db, intent, conversationOf);
-      if (payload) resolved.push({ intent, payload });
+      const record = await recordOf(db, intent, conversationOf);
+      if (record) resolved.push({ intent, record });
     }
     if (resolved.length === 0) return;
     const now = this.clock.now();
     const events: DomainEvent[] = [];
+    const rows: (Omit<DomainEvent, 'payload'> & { location_id: string; created_at: number; payload: string })[] = [];
     for (const locationId of new Set(resolved.map((r) => r.intent.locationId))) {
       const ofLocation = resolved.filter((r) => r.intent.locationId === locationId);
       // PostgreSQL numbers events once their transaction has committed (numbering.ts), so writers never queue.
       const first = this.numberedAfterCommit ? null : await reserveEventSeqs(db, locationId, ofLocation.length);
-      ofLocation.forEach(({ intent, payload }, index) => {
+      ofLocation.forEach(({ intent, record }, index) => {
         const seq = first === null ? null : first + index;
-        events.push({ id: newId(), locationId, seq, type: intent.type, createdAt: now, payload });
+        const event = { id: newId(), locationId, seq, type: intent.type, createdAt: now };
+        rows.push({ ...event, location_id: locationId, created_at: now, payload: JSON.stringify(record) });
+        events.push({ ...event, payload: presentEventPayload(record) });
       });
     }
     await insertEvents(
       db,
-      events.map((e) => ({
-        location_id: e.locationId,
-        seq: e.seq,
-        id: e.id,
-        type: e.type,
-        payload: JSON.stringify(e.payload),
-        created_at: e.createdAt,
+      rows.map(({ location_id, seq, id, type, payload, created_at }) => ({
+        location_id,
+        seq,
+        id,
+        type,
+        payload,
+        created_at,
       })),
     );
     for (const sink of this.sinks) await sink.onEvents(tx, events);

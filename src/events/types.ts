@@ -1,10 +1,33 @@
-// Domain events: what use cases say happened, and the recorded form webhooks and the realtime stream read.
+// Domain events: what use cases say happened, the internal record the log stores of each, and the recorded form
+// webhooks and the realtime stream read (rendered by src/presenters/events.ts).
 
-import type { ConversationChange, ConversationSnapshot, EventIntent } from '../store/event-intents.js';
+import type { EventPayload } from '../presenters/events.js';
+import type { ConversationChange, EventIntent } from '../store/event-intents.js';
+import type { ConversationRow } from '../store/repositories/conversations.js';
+import type { EmailRow } from '../store/repositories/emails.js';
+import type { MessageRow } from '../store/repositories/messages.js';
 
-export type { ConversationChange, ConversationSnapshot, EventIntent } from '../store/event-intents.js';
+export type { ConversationSnapshot, EventPayload } from '../presenters/events.js';
+export type { ConversationChange, EventIntent } from '../store/event-intents.js';
 
 export type DomainEventType = EventIntent['type'];
+
+/**
+ * What the log stores of an event: the rows as the unit of work left them, never a wire shape, so the presenters
+ * render every event as they render the REST API. `v` numbers this layout; a new one gets a new number and the
+ * presenter reads both.
+ */
+export interface RecordedPayload {
+  v: 1;
+  conversation: ConversationRow;
+  /** The conversation was deleted by the unit (the row is as it was just before). */
+  deleted?: boolean;
+  message?: MessageRow;
+  /** The thread's email ids, for an email message. */
+  emailIds?: string[];
+  email?: EmailRow;
+  changes?: ConversationChange[];
+}
 
 /** A recorded event: numbered per location, with everything a consumer needs in its payload. */
 export interface DomainEvent {
@@ -15,15 +38,6 @@ export interface DomainEvent {
   type: DomainEventType;
   createdAt: number;
   payload: EventPayload;
-}
-
-export interface EventPayload {
-  conversation: ConversationSnapshot;
-  /** The message as GET /conversations/messages/{id} shows it. */
-  message?: Record<string, unknown>;
-  /** For email messages: the email this event is about, as GET .../email/{id} shows it. */
-  email?: Record<string, unknown>;
-  changes?: ConversationChange[];
 }
 
 /** Consumers that must see an event in the unit of work that records it (webhook fan-out). */

@@ -1,5 +1,6 @@
-// The retained event log of a location as the streams read it: in seq order, once every committed event has its
+// The retained event log of a location as the streams read it (payloads rendered by the presenters): in seq order, once every committed event has its
 // number (PostgreSQL numbers events just after their transaction commits, src/events/numbering.ts).
+import { presentEventPayload } from '../../src/presenters/events.js';
 import type { Harness } from './harness.js';
 
 export async function loggedEvents(harness: Harness, locationId: string) {
@@ -16,7 +17,8 @@ export async function loggedEvents(harness: Harness, locationId: string) {
         seq: Number(row.seq),
         type: row.type,
         id: row.id,
-        payload: JSON.parse(row.payload),
+        // Loosely typed, as tests pick fields out of it.
+        payload: presentEventPayload(JSON.parse(row.payload)) as any,
       }));
     }
     await new Promise((resolve) => setTimeout(resolve, 10));

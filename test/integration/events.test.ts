@@ -66,6 +66,43 @@ describe.each(ENGINES)('domain events on %s', (engine) => {
     expect(events[6]?.payload.conversation).toMatchObject({ id: sent.body.conversationId, deleted: true });
   });
 
+  it('stores versioned internal records, which the presenters render as the REST API shows them', async () => {
+    const location = await createLocation(harness);
+    const contact = await createContact(location, { phone: '+15550003333' });
+    const sent = await location.api.post('conversations:send-a-new-message', '/conversations/messages', {
+      type: 'Email',
+      contactId: contact.id,
+      html: '<p>Versioned</p>',
+      subject: 'Stored',
+    });
+    expect(sent.status).toBe(200);
+    const stored = await harness.server.store.db
+      .selectFrom('domain_events')
+      .select('payload')
+      .where('location_id', '=', location.locationId)
+      .where('type', '=', 'message.created')
+      .executeTakeFirstOrThrow();
+    // Rows, not wire shapes: nothing a presenter decides (ISO dates, type names) is stored.
+    const record = JSON.parse(stored.payload);
+    expect(record).toMatchObject({
+      v: 1,
+      conversation: { id: sent.body.conversationId, location_id: location.locationId },
+      message: { id: sent.body.messageId, location_id: location.locationId, status: 'pending' },
+      emailIds: [sent.body.emailMessageId],
+    });
+    expect(record.message.messageType).toBeUndefined();
+    const rendered = (await eventsOf(location)).find((event) => event.type === 'message.created')?.payload;
+    const rest = await location.api.get('conversations:get-message', `/conversations/messages/${sent.body.messageId}`);
+    expect(rendered.message).toEqual(rest.body.message);
+    expect(rendered.conversation).toMatchObject({
+      id: sent.body.conversationId,
+      contactId: contact.id,
+      deleted: false,
+    });
+    // Its delivery runs now, so later tests find none of this test's jobs due.
+    await harness.server.services.jobs.runDue();
+  });
+
   it('records nothing for a write that fails, and numbers concurrent writes without gaps or repeats', async () => {
     const location = await createLocation(harness);
     const contact = await createContact(location, { phone: '+15550002222', email: null });

@@ -1,56 +1,18 @@
 // kill -9 of a real server process in the middle of a write load, then a restart on the same database: every write
 // that was acknowledged is there, and no event number a client saw is reused for another event, so a client that
 // resumes the stream with Last-Event-ID misses nothing.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildDist, databaseEnv, type Serving, serveCli } from '../helpers/cli.js';
-import { createTestDatabase, ENGINES, type EngineName, type TestDatabase } from '../helpers/engines.js';
+import { describe, expect, it } from 'vitest';
+import { crashWorld } from '../helpers/crash.js';
+import { ENGINES, type EngineName } from '../helpers/engines.js';
 import { createContact, createLocation, issueToken, type TestLocation } from '../helpers/factories.js';
-import { Client, VERSION } from '../helpers/harness.js';
+import { VERSION } from '../helpers/harness.js';
 import { type SseEvent, SseStream } from '../helpers/sse.js';
 
-const ADMIN = 'crash-test-admin-token-0123456789';
 const STREAM = '/conversations/events/stream';
 const WRITERS = 8;
 
-const running: Serving[] = [];
-beforeAll(() => buildDist(), 300_000);
-afterEach(async () => {
-  for (const serving of running.splice(0)) await serving.stop();
-});
-
 describe.each(ENGINES)('a crash mid-load on %s', (engine: EngineName) => {
-  let dir: string;
-  let database: TestDatabase;
-  let env: Record<string, string>;
-
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-crash-'));
-    database = await createTestDatabase(engine);
-    env = {
-      ...databaseEnv(database, path.join(dir, 'data')),
-      PORT: '0',
-      SWITCHBOARD_ADMIN_TOKEN: ADMIN,
-      BOOTSTRAP_DEMO: 'false',
-      RATE_LIMIT_ENABLED: 'false',
-    };
-  });
-  afterAll(async () => {
-    await database?.drop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function start(): Promise<{ serving: Serving; admin: Client; access: Parameters<typeof createLocation>[0] }> {
-    const serving = serveCli(env, dir);
-    running.push(serving);
-    const [, url] = await serving.waitFor(/Switchboard listening on (http:\/\/\S+) /, 90_000);
-    const base = url as string;
-    const admin = new Client(base, { authorization: `Bearer ${ADMIN}` });
-    const client = (token: string) => new Client(base, { authorization: `Bearer ${token}`, version: VERSION });
-    return { serving, admin, access: { admin, client } };
-  }
+  const { start } = crashWorld(engine);
 
   async function stream(base: string, token: string, headers: Record<string, string> = {}, query = '') {
     const opened = await SseStream.open(`${base}${STREAM}${query}`, {

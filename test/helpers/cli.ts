@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestDatabase } from './engines.js';
+import { Client, VERSION } from './harness.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin/switchboard.js');
@@ -121,4 +122,21 @@ export class Serving {
 
 export function serveCli(env: Record<string, string>, cwd: string): Serving {
   return new Serving(spawn(process.execPath, [BIN, 'serve'], { cwd, env: environment(env) }));
+}
+
+/** A served process once it listens, with admin and token clients on its address (the crash tests' server). */
+export interface Served {
+  serving: Serving;
+  baseUrl: string;
+  admin: Client;
+  access: { admin: Client; client(token: string): Client };
+}
+
+export async function startServed(env: Record<string, string>, cwd: string, adminToken: string): Promise<Served> {
+  const serving = serveCli(env, cwd);
+  const [, url] = await serving.waitFor(/Switchboard listening on (http:\/\/\S+) /, 90_000);
+  const baseUrl = url as string;
+  const admin = new Client(baseUrl, { authorization: `Bearer ${adminToken}` });
+  const client = (token: string) => new Client(baseUrl, { authorization: `Bearer ${token}`, version: VERSION });
+  return { serving, baseUrl, admin, access: { admin, client } };
 }

@@ -191,3 +191,36 @@ describe.skipIf(!S3_URL)('sandbox snapshots with files on S3', () => {
     }
   });
 });
+
+describe.each(ENGINES)('a restored scheduled send (%s)', (engine) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness(engine, { env: { CLOCK: 'virtual', CLOCK_START: '2030-03-01T09:00:00.000Z' } });
+  });
+  afterAll(async () => harness?.close());
+
+  it('still goes out when its time comes, after the location was deleted and restored', async () => {
+    const location = await createLocation(harness);
+    const contact = await createContact(location, { phone: uniquePhone() });
+    const at = Date.parse((await harness.admin.get(null, '/admin/v1/clock')).body.now);
+    const scheduled = await send(location, {
+      type: 'SMS',
+      contactId: contact.id,
+      message: 'in an hour',
+      scheduledTimestamp: Math.floor(at / 1000) + 3600,
+    });
+    expect(scheduled.status, JSON.stringify(scheduled.body)).toBe(200);
+    const saved = await saveSnapshot(harness, location.locationId);
+    expect(snapshotText(saved.bytes)).toContain('"table":"jobs"');
+    expect((await harness.admin.delete(null, `/admin/v1/locations/${location.locationId}`)).status).toBe(200);
+    expect((await loadSnapshot(harness, saved.bytes)).status).toBe(201);
+
+    const moved = await harness.admin.post(null, '/admin/v1/clock', { advanceMs: 3_600_000 });
+    expect(moved.status).toBe(200);
+    const message = await location.api.get(
+      'conversations:get-message',
+      `/conversations/messages/${scheduled.body.messageId}`,
+    );
+    expect(message.body.message.status).toBe('delivered');
+  });
+});

@@ -25,6 +25,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       v('DATA_DIR', './data', 'folder for the SQLite database and stored files'),
       v('SWITCHBOARD_ADMIN_TOKEN', 'generated and kept', 'bearer token of the admin API (at least 16 characters)'),
       v('LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent'),
+      v('LOG_FORMAT', 'json', 'json (one JSON object a line, for machines) or pretty (for people at a terminal)'),
       v('METRICS_TOKEN', 'unset (open)', 'bearer token a scrape of /metrics must carry (at least 16 characters)'),
       v('BOOTSTRAP_DEMO', 'true', 'create a demo location and token on an empty database'),
       v('SEARCH_MAX_LIMIT', '100', 'largest page size of the conversation search'),

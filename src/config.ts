@@ -27,6 +27,8 @@ export interface Config {
   /** Search page size ceiling (docs/behaviour.md#page-sizes: default 20, decision: max 100). */
   searchMaxLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** JSON lines (for machines), or pino-pretty's coloured lines (for people at a terminal). */
+  logFormat: 'json' | 'pretty';
   /** Create the demo location and token on an empty database. */
   bootstrapDemo: boolean;
   /** Run the job loop (deliveries, scheduled sends) inside this server. */
@@ -577,6 +579,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     metricsToken,
     searchMaxLimit: integer(env, 'SEARCH_MAX_LIMIT', 100, 1, 1000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
     bootstrapDemo: flag(env, 'BOOTSTRAP_DEMO', true),
     mcpSandboxTools: flag(env, 'MCP_SANDBOX_TOOLS', false),
     workerEnabled: flag(env, 'WORKER_ENABLED', true),

@@ -172,6 +172,8 @@ describe('switchboard CLI without a server', () => {
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://x'],
     ['LOG_LEVEL', 'loud'],
+    ['LOG_FORMAT', 'fancy'],
+    ['METRICS_TOKEN', 'short'],
     ['PUBLIC_URL', 'not a url'],
     ['SWITCHBOARD_ADMIN_TOKEN', 'short'],
   ])('a bad %s (%s) stops start-up with a non-zero exit naming the variable', async (name, value) => {

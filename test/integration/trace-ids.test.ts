@@ -66,3 +66,32 @@ describe.each(ENGINES)('trace ids in the logs on %s', (engine) => {
     expect(linesOf(first.body.traceId)).toHaveLength(2);
   });
 });
+
+describe.each(ENGINES)('LOG_FORMAT=pretty on %s', (engine) => {
+  let harness: Harness;
+  let text = '';
+
+  beforeAll(async () => {
+    harness = await startHarness(engine, {
+      env: { LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' },
+      logStream: {
+        write: (line) => {
+          text += line;
+        },
+      },
+    });
+  });
+  afterAll(async () => harness?.close());
+
+  it('writes lines for people, the traceId among each request’s fields', async () => {
+    const response = await harness.admin.request('GET', null, '/no/such/route', {
+      headers: { authorization: undefined },
+    });
+    expect(response.status).toBe(404);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the colours pino-pretty adds at a terminal
+    const plain = text.replace(/\u001b\[[0-9;]*m/g, '');
+    expect(plain).toMatch(/^\[\d\d:\d\d:\d\d\.\d\d\d\] INFO: incoming request$/m);
+    expect(plain).toContain(`traceId: "${response.body.traceId}"`);
+    for (const line of plain.split('\n').filter(Boolean)) expect(() => JSON.parse(line)).toThrow();
+  });
+});

@@ -266,9 +266,12 @@ export const SNAPSHOT_TABLES: readonly SnapshotTable[] = [
       date_updated: 'n',
     },
   }),
+  // By date, then seq: the (location_id, date_added, seq) index serves each page without a sort (by seq alone, SQLite
+  // sorted the location's every message for each page). A restore numbers them in this order, so messages of the
+  // same date keep their order, which is all that seq breaks ties for in a history.
   table({
     name: 'messages',
-    orderBy: ['seq'],
+    orderBy: ['date_added', 'seq'],
     locationColumn: 'location_id',
     belongs: ofLocation,
     columns: {

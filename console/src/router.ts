@@ -6,7 +6,7 @@ export type Route =
   | { view: 'outbox'; recordId: string | null }
   | { view: 'webhooks'; appId: string | null; deliveryId: string | null }
   | { view: 'settings'; tab: string }
-  | { view: 'sandbox' };
+  | { view: 'sandbox'; tab: string; entryId: string | null };
 
 export function parseRoute(hash: string): Route {
   const [view = '', first = '', second = ''] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -18,7 +18,7 @@ export function parseRoute(hash: string): Route {
     case 'settings':
       return { view: 'settings', tab: first || 'tokens' };
     case 'sandbox':
-      return { view: 'sandbox' };
+      return { view: 'sandbox', tab: first || 'journal', entryId: second || null };
     default:
       return { view: 'inbox', conversationId: view === 'inbox' && first ? first : null };
   }

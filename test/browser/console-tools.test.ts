@@ -44,6 +44,7 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
     browser = await launchChromium({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     context = browser.context;
     page = await context.newPage();
+    page.setDefaultTimeout(8000);
     // Expected: the session probe of a signed-out page, and the deliberate wrong token of the try-it test.
     watchErrors(page, errors, (_url, status) => status === 401);
   });
@@ -79,16 +80,20 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
 
   /** The page at 375 px and at 1280 px, in English and in Spanish. */
   async function shootAll(name: string, ready: () => Promise<unknown>) {
-    for (const choice of ['en', 'es-MX'] as const) {
-      await language(choice);
-      for (const width of [375, 1280]) {
-        await page.setViewportSize({ width, height: width === 375 ? 740 : 800 });
-        await ready();
-        await page.screenshot({ path: path.join(SHOTS, `${name}-${choice}-${width}.png`) });
+    try {
+      for (const choice of ['en', 'es-MX'] as const) {
+        await language(choice);
+        for (const width of [375, 1280]) {
+          await page.setViewportSize({ width, height: width === 375 ? 740 : 800 });
+          await ready();
+          await page.screenshot({ path: path.join(SHOTS, `${name}-${choice}-${width}.png`) });
+        }
       }
+    } finally {
+      // The choice sticks (localStorage): the next test starts in English, at desktop width.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await language('en');
     }
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await language('en');
   }
 
   describe('the API reference', () => {
@@ -148,6 +153,81 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
       await expect.poll(() => page.getByTestId('try-it-status').textContent()).toContain('200');
       await page.getByTestId('try-it-status').scrollIntoViewIfNeeded();
       await shootAll('reference', () => page.getByTestId('try-it-status').scrollIntoViewIfNeeded());
+      expect(errors.filter((error) => !error.startsWith('401 '))).toEqual([]);
+    });
+  });
+
+  describe('the sandbox views', () => {
+    it('the request journal lists calls, filters them and shows one call', async () => {
+      await acme.api.post(null, '/conversations/messages', { type: 'SMS', contactId: 'no-such-contact', message: 'x' });
+      await signIn();
+      await open('/#/sandbox/journal');
+      await page.getByRole('link', { name: /^POST \/conversations\/messages[^/]/ }).waitFor();
+      await page.getByLabel('Status').fill('4xx');
+      await page.getByRole('button', { name: 'Filter', exact: true }).click();
+      await expect.poll(() => page.locator('.record-list li').count()).toBe(1);
+      await page.getByRole('link', { name: /^POST \/conversations\/messages[^/]/ }).click();
+      const detail = page.getByRole('region', { name: 'Call detail' });
+      await detail.getByText('no-such-contact').first().waitFor();
+      expect(await detail.locator('.http-status').textContent()).toMatch(/^4\d\d$/);
+      expect(await axeViolations(page)).toEqual([]);
+      // The detail replaces the list at 375 px; the region's name is translated, its class is not.
+      await shootAll('sandbox-journal', () => page.locator('.split-detail pre').first().waitFor());
+    });
+
+    it('the clock reads the server time and moves it forward', async () => {
+      await open('/#/sandbox/clock');
+      const now = page.getByTestId('clock-now');
+      await now.waitFor();
+      const before = Date.parse((await now.getAttribute('datetime')) ?? '');
+      await page.getByLabel('Move forward by').fill('2');
+      await page.getByLabel('Unit').selectOption('hours');
+      await page.getByRole('button', { name: 'Move the clock' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /ran on the way/ })
+        .waitFor();
+      const after = Date.parse((await now.getAttribute('datetime')) ?? '');
+      expect(after - before).toBeGreaterThanOrEqual(2 * 3_600_000);
+      const server = await harness.admin.get(null, '/admin/v1/clock');
+      expect(Date.parse(server.body.now)).toBeGreaterThanOrEqual(before + 2 * 3_600_000);
+      expect(await axeViolations(page)).toEqual([]);
+      await shootAll('sandbox-clock', () => now.waitFor());
+    });
+
+    it('faults are listed, added and removed', async () => {
+      await open('/#/sandbox/faults');
+      await page.getByText('No active faults.').waitFor();
+      await page.getByLabel('Times (empty: until removed)').fill('2');
+      await page.getByRole('button', { name: 'Add fault' }).click();
+      const row = page.locator('tbody tr');
+      await row.first().waitFor();
+      expect(await row.first().textContent()).toContain('/conversations/messages');
+      const listed = await harness.admin.get(null, '/admin/v1/faults');
+      expect(listed.body.faults).toMatchObject([{ target: 'api', times: 2, match: { locationId: acme.locationId } }]);
+      await page.getByLabel('Effect (JSON)').fill('{ not json');
+      await page.getByRole('button', { name: 'Add fault' }).click();
+      await page.getByRole('alert').filter({ hasText: 'must be JSON' }).waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await shootAll('sandbox-faults', () => row.first().waitFor());
+      await page.getByRole('button', { name: 'Remove', exact: true }).click();
+      await page.getByText('No active faults.').waitFor();
+      expect((await harness.admin.get(null, '/admin/v1/faults')).body.faults).toEqual([]);
+    });
+
+    it('resetting the location asks first, then empties it', async () => {
+      await open('/#/sandbox/reset');
+      await page.getByRole('button', { name: 'Empty the location…' }).click();
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      const search = () => acme.api.get(null, '/conversations/search', { query: { locationId: acme.locationId } });
+      expect((await search()).body.total).toBe(1);
+      await page.getByRole('button', { name: 'Empty the location…' }).click();
+      await shootAll('sandbox-reset', () => page.getByRole('button', { name: /^(Yes, empty|Sí, vaciar)/ }).waitFor());
+      await page.getByRole('button', { name: 'Yes, empty Acme Dental' }).click();
+      await page.getByRole('status').filter({ hasText: 'Acme Dental is empty' }).waitFor();
+      expect(await page.getByRole('status').filter({ hasText: 'Conversations: 1' }).count()).toBe(1);
+      expect((await search()).body.total).toBe(0);
+      expect(await axeViolations(page)).toEqual([]);
       expect(errors.filter((error) => !error.startsWith('401 '))).toEqual([]);
     });
   });

@@ -164,3 +164,36 @@ export interface StreamEvent {
   isTyping?: boolean;
   ttlMs?: number;
 }
+
+/** A public API call as the sandbox journal recorded it (docs/sandbox.md#a-journal-of-every-call). */
+export interface JournalEntry {
+  id: string;
+  method: string;
+  path: string;
+  route: string | null;
+  query: Record<string, unknown>;
+  status: number;
+  durationMs: number;
+  tokenId: string | null;
+  appId: string | null;
+  traceId: string | null;
+  requestBody: unknown;
+  responseBody: unknown;
+  dateAdded: string;
+}
+
+export interface ClockStatus {
+  mode: 'real' | 'virtual';
+  now: string;
+}
+
+export interface Fault {
+  id: string;
+  target: 'api' | 'delivery' | 'webhook';
+  match: Record<string, unknown>;
+  effect: Record<string, unknown>;
+  times: number | null;
+  probability: number;
+  hits: number;
+  dateAdded: string;
+}

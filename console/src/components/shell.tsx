@@ -9,6 +9,7 @@ import { Inbox } from '../inbox/inbox.js';
 import { useLiveUpdates } from '../inbox/live.js';
 import { href, type Route, useRoute } from '../router.js';
 import { Outbox } from '../tools/outbox.js';
+import { Sandbox } from '../tools/sandbox.js';
 import { Settings } from '../tools/settings.js';
 import { Webhooks } from '../tools/webhooks.js';
 import { LanguageSwitch } from './language-switch.js';
@@ -49,6 +50,7 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
     { view: 'inbox', label: t('nav.inbox'), target: href('inbox'), adminOnly: false },
     { view: 'outbox', label: t('nav.outbox'), target: href('outbox'), adminOnly: true },
     { view: 'webhooks', label: t('nav.webhooks'), target: href('webhooks'), adminOnly: true },
+    { view: 'sandbox', label: t('nav.sandbox'), target: href('sandbox'), adminOnly: true },
     { view: 'settings', label: t('nav.settings'), target: href('settings'), adminOnly: false },
   ];
 
@@ -119,6 +121,14 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
           <Outbox key={chosen} locationId={chosen} recordId={route.recordId} />
         ) : route.view === 'webhooks' && admin ? (
           <Webhooks appId={route.appId} deliveryId={route.deliveryId} />
+        ) : route.view === 'sandbox' && admin ? (
+          <Sandbox
+            key={chosen}
+            locationId={chosen}
+            locationName={list.find((l) => l.id === chosen)?.name ?? chosen}
+            tab={route.tab}
+            entryId={route.entryId}
+          />
         ) : route.view === 'settings' ? (
           <Settings key={chosen} session={session} locationId={chosen} tab={route.tab} />
         ) : (

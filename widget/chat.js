@@ -1,12 +1,96 @@
 // Switchboard live chat widget: plain JavaScript, no build step, no dependencies.
 // Embed: <script src="https://switchboard.example.com/widget/chat.js" data-widget-id="WIDGET_ID" async></script>
-// or call window.SwitchboardChat.mount({ widgetId, baseUrl, container }).
+// or call window.SwitchboardChat.mount({ widgetId, baseUrl, container, lang }). English or Mexican Spanish: `lang`
+// (or data-lang="es-MX" on the script tag), else the page's <html lang>, else the browser's language.
 // Everything shown comes from the network and is untrusted: text goes in through textContent, never as HTML, and
 // only http(s) links are made clickable.
 (() => {
   const script = document.currentScript;
   const TYPING_SEND_INTERVAL_MS = 2000;
   const TYPING_IDLE_MS = 3000;
+
+  // Every string the visitor sees, in English and Mexican Spanish (docs/live-chat.md#languages). Both have the same
+  // keys; the browser test fails on one missing.
+  const STRINGS = {
+    en: {
+      name: 'Your name (optional)',
+      email: 'Email (optional)',
+      start: 'Start chat',
+      typing: 'Agent is typing…',
+      message: 'Message',
+      messagePlaceholder: 'Write a message…',
+      send: 'Send',
+      rate: 'Rate this chat',
+      good: 'Good chat',
+      bad: 'Bad chat',
+      thanks: 'Thanks for your feedback!',
+      ended: 'Your chat session has ended. Start a new one.',
+      lost: 'Connection lost, retrying…',
+      unavailable: 'This chat is not available.',
+      failed: 'Request failed ({status})',
+      needWidget: 'Add ?widgetId=… to the address to open a widget.',
+    },
+    'es-MX': {
+      name: 'Tu nombre (opcional)',
+      email: 'Correo electrónico (opcional)',
+      start: 'Iniciar chat',
+      typing: 'El agente está escribiendo…',
+      message: 'Mensaje',
+      messagePlaceholder: 'Escribe un mensaje…',
+      send: 'Enviar',
+      rate: 'Califica este chat',
+      good: 'Buena atención',
+      bad: 'Mala atención',
+      thanks: '¡Gracias por tu opinión!',
+      ended: 'Tu sesión de chat terminó. Inicia una nueva.',
+      lost: 'Se perdió la conexión, reintentando…',
+      unavailable: 'Este chat no está disponible.',
+      failed: 'La solicitud falló ({status})',
+      needWidget: 'Agrega ?widgetId=… a la dirección para abrir un widget.',
+    },
+  };
+
+  /** The widget's language: an explicit choice, else the page's lang, else the browser's; Spanish or English. */
+  function pickLanguage(explicit) {
+    const candidates = [explicit, document.documentElement.lang, ...(navigator.languages || [navigator.language])];
+    for (const tag of candidates) {
+      const lower = String(tag || '').toLowerCase();
+      if (lower.startsWith('es')) return 'es-MX';
+      if (lower.startsWith('en')) return 'en';
+    }
+    return 'en';
+  }
+
+  // Thumbs up and down (Feather icons, MIT): drawn, so they show on machines without an emoji font.
+  const ICONS = {
+    positive:
+      'M14 9V5a3 3 0 0 0-3-3l-4 9v11h11.28a2 2 0 0 0 2-1.7l1.38-9a2 2 0 0 0-2-2.3zM7 22H4a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2h3',
+    negative:
+      'M10 15v4a3 3 0 0 0 3 3l4-9V2H5.72a2 2 0 0 0-2 1.7l-1.38 9a2 2 0 0 0 2 2.3zm7-13h2.67A2.31 2.31 0 0 1 22 4v7a2.31 2.31 0 0 1-2.33 2H17',
+  };
+
+  function icon(name) {
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    for (const [key, value] of Object.entries({
+      viewBox: '0 0 24 24',
+      width: 18,
+      height: 18,
+      fill: 'none',
+      stroke: 'currentColor',
+      'stroke-width': 2,
+      'stroke-linecap': 'round',
+      'stroke-linejoin': 'round',
+      'aria-hidden': 'true',
+      focusable: 'false',
+    })) {
+      svg.setAttribute(key, String(value));
+    }
+    const path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', ICONS[name]);
+    svg.append(path);
+    return svg;
+  }
 
   const STYLE = `
     :host { all: initial; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2939; }
@@ -30,7 +114,10 @@
     .feedback { display: flex; gap: 6px; align-items: center; padding: 0 8px 8px; font-size: 12px; color: #667085; }
     input { padding: 7px 9px; border: 1px solid #d0d5dd; border-radius: 6px; font: inherit; }
     button { padding: 7px 12px; border: 0; border-radius: 6px; color: #fff; font: inherit; cursor: pointer; }
-    .feedback button { padding: 2px 8px; background: #f2f4f7; color: #1d2939; }
+    .feedback button { display: inline-flex; align-items: center; padding: 4px 8px; background: #f2f4f7;
+      color: #1d2939; }
+    .feedback button:hover { background: #e4e7ec; }
+    button:focus-visible, input:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
     [hidden] { display: none !important; }
   `;
 
@@ -65,6 +152,8 @@
 
   function mount(options) {
     const widgetId = String(options.widgetId || '');
+    const language = pickLanguage(options.lang);
+    const text = STRINGS[language];
     const baseUrl = String(options.baseUrl || '').replace(/\/+$/, '');
     const api = (path) => `${baseUrl}/widget/v1${path}`;
     const saved = storage(`switchboard-chat:${widgetId}`);
@@ -82,35 +171,48 @@
     style.textContent = STYLE;
     const title = element('header', { 'data-role': 'title' });
     const status = element('div', { class: 'status', role: 'status', 'data-role': 'status' });
-    const nameInput = element('input', { name: 'name', placeholder: 'Your name (optional)', maxlength: 100 });
+    const nameInput = element('input', {
+      name: 'name',
+      placeholder: text.name,
+      'aria-label': text.name,
+      maxlength: 100,
+    });
     const emailInput = element('input', {
       name: 'email',
       type: 'email',
-      placeholder: 'Email (optional)',
+      placeholder: text.email,
+      'aria-label': text.email,
       maxlength: 320,
     });
-    const startButton = element('button', { type: 'submit', 'data-role': 'start' }, ['Start chat']);
+    const startButton = element('button', { type: 'submit', 'data-role': 'start' }, [text.start]);
     const startForm = element('form', { class: 'start', 'data-role': 'start-form' }, [
       nameInput,
       emailInput,
       startButton,
     ]);
     const list = element('ol', { 'data-role': 'messages', 'aria-live': 'polite' });
-    const typing = element('div', { class: 'typing', 'data-role': 'typing', hidden: '' }, ['Agent is typing…']);
+    const typing = element('div', { class: 'typing', 'data-role': 'typing', hidden: '' }, [text.typing]);
     const input = element('input', {
       name: 'message',
-      placeholder: 'Write a message…',
+      placeholder: text.messagePlaceholder,
       autocomplete: 'off',
       maxlength: 2000,
-      'aria-label': 'Message',
+      'aria-label': text.message,
     });
-    const sendButton = element('button', { type: 'submit', 'data-role': 'send' }, ['Send']);
+    const sendButton = element('button', { type: 'submit', 'data-role': 'send' }, [text.send]);
     const composer = element('form', { class: 'composer', 'data-role': 'composer' }, [input, sendButton]);
-    const up = element('button', { type: 'button', 'data-feedback': 'positive', 'aria-label': 'Good chat' }, ['👍']);
-    const down = element('button', { type: 'button', 'data-feedback': 'negative', 'aria-label': 'Bad chat' }, ['👎']);
-    const feedback = element('div', { class: 'feedback', 'data-role': 'feedback' }, ['Rate this chat', up, down]);
+    const rating = (name, label) =>
+      element('button', { type: 'button', 'data-feedback': name, 'aria-label': label, title: label }, [icon(name)]);
+    const up = rating('positive', text.good);
+    const down = rating('negative', text.bad);
+    const rateLabel = element('span', { id: `switchboard-rate-${widgetId}` }, [text.rate]);
+    const feedback = element(
+      'div',
+      { class: 'feedback', role: 'group', 'aria-labelledby': rateLabel.id, 'data-role': 'feedback' },
+      [rateLabel, up, down],
+    );
     const chat = element('div', { class: 'chat', hidden: '' }, [list, typing, composer, feedback]);
-    const panel = element('div', { class: options.container ? 'panel' : 'panel floating' }, [
+    const panel = element('div', { class: options.container ? 'panel' : 'panel floating', lang: language }, [
       title,
       status,
       startForm,
@@ -134,7 +236,7 @@
       const data = await response.json().catch(() => ({}));
       if (!response.ok) {
         const message = Array.isArray(data.message) ? data.message.join(', ') : data.message;
-        const error = new Error(message || `Request failed (${response.status})`);
+        const error = new Error(message || text.failed.replace('{status}', String(response.status)));
         error.status = response.status;
         throw error;
       }
@@ -222,9 +324,9 @@
           saved.set(null);
           chat.hidden = true;
           startForm.hidden = false;
-          say('Your chat session has ended. Start a new one.');
+          say(text.ended);
         } else {
-          say('Connection lost, retrying…');
+          say(text.lost);
           setTimeout(resume, 5000);
         }
       }
@@ -290,7 +392,7 @@
       button.addEventListener('click', async () => {
         try {
           await call('POST', '/session/feedback', { feedback: button.dataset.feedback });
-          feedback.replaceChildren('Thanks for your feedback!');
+          feedback.replaceChildren(text.thanks);
         } catch (error) {
           say(error.message);
         }
@@ -311,7 +413,7 @@
         host.dataset.ready = 'true';
         if (token) await resume();
       } catch (error) {
-        say(error.status === 404 ? 'This chat is not available.' : error.message);
+        say(error.status === 404 ? text.unavailable : error.message);
       }
     })();
 
@@ -323,19 +425,21 @@
     };
   }
 
-  window.SwitchboardChat = { mount };
+  window.SwitchboardChat = { mount, strings: STRINGS };
 
   // Auto-mount: the embed code names its widget; the demo page takes it from its own address (?widgetId=…).
   if (script) {
     const baseUrl = new URL(script.src, window.location.href).origin;
     const start = () => {
       if (script.dataset.widgetId) {
-        mount({ widgetId: script.dataset.widgetId, baseUrl });
+        mount({ widgetId: script.dataset.widgetId, baseUrl, lang: script.dataset.lang });
       } else if (script.dataset.demo !== undefined) {
-        const widgetId = new URLSearchParams(window.location.search).get('widgetId');
+        const query = new URLSearchParams(window.location.search);
+        const widgetId = query.get('widgetId');
+        const lang = query.get('lang') || script.dataset.lang;
         const container = document.getElementById(script.dataset.demo || 'chat');
-        if (widgetId && container) mount({ widgetId, baseUrl, container });
-        else if (container) container.textContent = 'Add ?widgetId=… to the address to open a widget.';
+        if (widgetId && container) mount({ widgetId, baseUrl, container, lang });
+        else if (container) container.textContent = STRINGS[pickLanguage(lang)].needWidget;
       }
     };
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -1,11 +1,19 @@
 // The live chat widget in a real browser (Debian's Chromium through playwright-core): a visitor opens the demo
 // page, chats, and sees the agent's typing and reply, which the agent sends through the API.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, CHROMIUM, chromiumAvailable, launchChromium, watchErrors } from '../helpers/chromium.js';
 import { createLocation, type TestLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { createWidget } from '../helpers/live-chat.js';
+
+// The page's globals, inside page.evaluate callbacks (this project compiles without the DOM library).
+declare const window: any;
+declare const document: any;
+
+const SHOTS = path.resolve(import.meta.dirname, '../../test-output/widget');
 
 if (!chromiumAvailable) {
   console.warn(`Skipping the widget browser test: ${CHROMIUM} is absent (install it with apt-get install -y chromium)`);
@@ -118,5 +126,73 @@ describe.skipIf(!chromiumAvailable)('live chat widget in Chromium', () => {
     await page.goto(`${harness.baseUrl}/widget/demo?widgetId=nosuchwidget`);
     await page.getByText('This chat is not available.').waitFor({ timeout: 10_000 });
     await page.close();
+  });
+
+  it('speaks Mexican Spanish when asked or when the page is Spanish, with drawn, labelled rating buttons', async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    for (const [lang, width] of [
+      ['en', 375],
+      ['en', 1280],
+      ['es-MX', 375],
+      ['es-MX', 1280],
+    ] as const) {
+      // A widget each: a visitor's session is kept per widget, and a kept one skips the start form.
+      const widget = await createWidget(harness, location, { title: 'Ayuda', greeting: '¡Hola!' });
+      const page = await context.newPage();
+      watchErrors(page, pageErrors);
+      await page.setViewportSize({ width, height: 640 });
+      await page.goto(`${harness.baseUrl}/widget/demo?widgetId=${widget.id}&lang=${lang}`);
+      await page.locator('#chat[data-ready="true"]').waitFor({ timeout: 10_000 });
+      const start = page.locator('[data-role=start]');
+      await expect(start.textContent()).resolves.toBe(lang === 'en' ? 'Start chat' : 'Iniciar chat');
+      await page.locator('input[name=name]').fill('Lupita');
+      await start.click();
+      await page.locator('#chat[data-connected="true"]').waitFor({ timeout: 10_000 });
+      const good = page.getByRole('button', { name: lang === 'en' ? 'Good chat' : 'Buena atención' });
+      const bad = page.getByRole('button', { name: lang === 'en' ? 'Bad chat' : 'Mala atención' });
+      for (const button of [good, bad]) {
+        // An icon, not an emoji a machine without an emoji font shows as an empty box.
+        await expect(button.locator('svg path').count()).resolves.toBe(1);
+        await expect(button.textContent()).resolves.toBe('');
+      }
+      await expect(
+        page.getByRole('group', { name: lang === 'en' ? 'Rate this chat' : 'Califica este chat' }).count(),
+      ).resolves.toBe(1);
+      if (lang === 'es-MX') {
+        await expect(page.locator('input[name=message]').getAttribute('placeholder')).resolves.toBe(
+          'Escribe un mensaje…',
+        );
+      }
+      await page.screenshot({ path: path.join(SHOTS, `widget-${lang}-${width}.png`) });
+      await page.close();
+    }
+
+    // Without an explicit choice, the page's <html lang> decides; both catalogues have every key.
+    const widget = await createWidget(harness, location, { title: 'Ayuda' });
+    const page = await context.newPage();
+    await page.goto(`${harness.baseUrl}/widget/demo`);
+    const shown = await page.evaluate(
+      async ({ widgetId, baseUrl }) => {
+        document.documentElement.lang = 'es-MX';
+        const container = document.createElement('div');
+        document.body.append(container);
+        window.SwitchboardChat.mount({ widgetId, baseUrl, container });
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        return {
+          start: container.shadowRoot.querySelector('[data-role=start]').textContent,
+          keys: Object.fromEntries(
+            Object.entries(window.SwitchboardChat.strings).map(([name, strings]) => [
+              name,
+              Object.keys(strings as object).sort(),
+            ]),
+          ),
+        };
+      },
+      { widgetId: widget.id, baseUrl: harness.baseUrl },
+    );
+    expect(shown.start).toBe('Iniciar chat');
+    expect(shown.keys['es-MX']).toEqual(shown.keys.en);
+    await page.close();
+    expect(pageErrors).toEqual([]);
   });
 });

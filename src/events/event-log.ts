@@ -14,29 +14,64 @@ import { findMessageById } from '../store/repositories/messages.js';
 import type { Tx } from '../store/unit-of-work.js';
 import type { DomainEvent, EventIntent, EventNotifier, EventSink, RecordedPayload } from './types.js';
 
-function keyOf(intent: EventIntent): string {
-  switch (intent.type) {
-    case 'message.created':
-    case 'message.updated':
-      return `message:${intent.messageId}:${intent.emailId ?? ''}`;
-    default:
-      return `conversation:${intent.type === 'conversation.deleted' ? intent.conversation.id : intent.conversationId}`;
-  }
+type MessageIntent = Extract<EventIntent, { type: 'message.created' | 'message.updated' }>;
+type ConversationIntent = Exclude<EventIntent, MessageIntent>;
+
+function isMessageIntent(intent: EventIntent): intent is MessageIntent {
+  return intent.type === 'message.created' || intent.type === 'message.updated';
 }
 
-/** One event per subject and unit of work: a creation absorbs later updates, conversation changes merge. */
-export function coalesce(intents: EventIntent[]): EventIntent[] {
-  const byKey = new Map<string, EventIntent>();
+/** Conversation changes merge per conversation; a deletion replaces whatever came before it. */
+function coalesceConversations(intents: ConversationIntent[]): EventIntent[] {
+  const byId = new Map<string, ConversationIntent>();
   for (const intent of intents) {
-    const key = keyOf(intent);
-    const earlier = byKey.get(key);
-    if (!earlier || intent.type === 'conversation.deleted') {
-      byKey.set(key, intent);
-    } else if (earlier.type === 'conversation.updated' && intent.type === 'conversation.updated') {
-      byKey.set(key, { ...earlier, changes: [...new Set([...earlier.changes, ...intent.changes])] });
+    const id = intent.type === 'conversation.deleted' ? intent.conversation.id : intent.conversationId;
+    const earlier = byId.get(id);
+    if (!earlier || intent.type === 'conversation.deleted') byId.set(id, intent);
+    else if (earlier.type === 'conversation.updated' && intent.type === 'conversation.updated') {
+      byId.set(id, { ...earlier, changes: [...new Set([...earlier.changes, ...intent.changes])] });
+    }
+  }
+  return [...byId.values()];
+}
+
+/**
+ * One event per message, or per email of a thread the unit touched: a write of the thread's message row folds into
+ * the event of its email (an inbound reply updates the thread and creates an email: one message.created about that
+ * email), and a creation absorbs updates.
+ */
+function coalesceMessages(intents: MessageIntent[]): EventIntent[] {
+  const emailsOf = new Map<string, Set<string>>();
+  for (const { messageId, emailId } of intents) {
+    if (emailId) emailsOf.set(messageId, (emailsOf.get(messageId) ?? new Set()).add(emailId));
+  }
+  const byKey = new Map<string, MessageIntent>();
+  for (const intent of intents) {
+    const emails = intent.emailId ? [intent.emailId] : [...(emailsOf.get(intent.messageId) ?? [undefined])];
+    for (const emailId of emails) {
+      const key = `${intent.messageId}:${emailId ?? ''}`;
+      const earlier = byKey.get(key);
+      const type = earlier?.type === 'message.created' ? earlier.type : intent.type;
+      byKey.set(key, {
+        type,
+        locationId: intent.locationId,
+        messageId: intent.messageId,
+        ...(emailId ? { emailId } : {}),
+      });
     }
   }
   return [...byKey.values()];
+}
+
+/**
+ * One event per subject and unit of work. A unit's conversation events come before its message events, so a stream
+ * sees a conversation's new summary, then the message that caused it.
+ */
+export function coalesce(intents: EventIntent[]): EventIntent[] {
+  return [
+    ...coalesceConversations(intents.filter((intent): intent is ConversationIntent => !isMessageIntent(intent))),
+    ...coalesceMessages(intents.filter(isMessageIntent)),
+  ];
 }
 
 /** Conversations as the unit of work left them, each read once however many events describe it. */

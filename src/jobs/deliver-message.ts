@@ -69,13 +69,13 @@ async function markSending(tx: Tx, payload: DeliverMessagePayload, now: number) 
   // A reply scheduled into an existing thread moves the thread's text, not its creation date.
   const opensThread = message.status === 'scheduled';
   const body = email ? textOf(email.body) : message.body;
-  await updateMessage(db, message.id, {
+  await tx.messages.update(message, {
     status,
     body,
     date_updated: now,
     ...(opensThread ? { date_added: now, scheduled_at: null } : {}),
   });
-  if (email) await updateEmail(db, email.id, { status, date_added: now, date_updated: now, scheduled_at: null });
+  if (email) await tx.emails.update(email, { status, date_added: now, date_updated: now, scheduled_at: null });
   const contact = conversation && (await findContact(db, message.location_id, conversation.contact_id));
   if (conversation && contact) {
     const patch = summaryPatch(
@@ -93,7 +93,6 @@ async function markSending(tx: Tx, payload: DeliverMessagePayload, now: number) 
     );
     await tx.conversations.update(message.location_id, conversation.id, patch);
   }
-  tx.emit(statusEvent(message, email));
   const sending = await findMessageById(db, message.id);
   return sending ? { message: sending, email: email ? await findEmailById(db, email.id) : undefined } : null;
 }

@@ -12,6 +12,14 @@ import type { Engine } from './database.js';
 import { isUniqueViolation } from './driver-errors.js';
 import type { EventIntent } from './event-intents.js';
 import { type ConversationPatch, conversationChanges, updateConversation } from './repositories/conversations.js';
+import { type EmailPatch, type EmailRow, insertEmail, updateEmail } from './repositories/emails.js';
+import {
+  insertMessage,
+  type MessagePatch,
+  type MessageRow,
+  type NewMessageRow,
+  updateMessage,
+} from './repositories/messages.js';
 import type { Database } from './schema.js';
 import type { TransactionBatches } from './transaction-batches.js';
 
@@ -21,12 +29,30 @@ export interface ConversationWrites {
   update(locationId: string, id: string, patch: ConversationPatch): Promise<void>;
 }
 
+/** A message's writes, bound to the unit: each records the event that tells clients of it. */
+export interface MessageWrites {
+  /** Inserts the message; records message.created. */
+  insert(row: NewMessageRow): Promise<MessageRow>;
+  /** Applies `patch`; records message.updated. (A write no client must hear of uses the plain repository.) */
+  update(message: Pick<MessageRow, 'id' | 'location_id'>, patch: MessagePatch): Promise<void>;
+}
+
+/** An email's writes (one email of a thread), bound to the unit: each records an event about that email. */
+export interface EmailWrites {
+  /** Inserts the email; records message.created for its thread, about this email. */
+  insert(row: EmailRow): Promise<void>;
+  /** Applies `patch`; records message.updated for its thread, about this email. */
+  update(email: Pick<EmailRow, 'id' | 'message_id' | 'location_id'>, patch: EmailPatch): Promise<void>;
+}
+
 /** What a unit's work is handed: its transaction, the repositories bound to it, and the unit's after-commit list. */
 export interface Tx {
   /** The unit's transaction, for repository functions that take an executor. */
   readonly db: Transaction<Database>;
   readonly engine: Engine;
   readonly conversations: ConversationWrites;
+  readonly messages: MessageWrites;
+  readonly emails: EmailWrites;
   /** Records a domain event in this unit's transaction. */
   emit(intent: EventIntent): void;
   /** Runs `effect` once the unit has committed and the commit is durable; the same function is run once per unit. */
@@ -82,6 +108,8 @@ class UnitTx implements Tx {
   readonly intents: EventIntent[] = [];
   readonly effects = new Set<() => void>();
   readonly conversations: ConversationWrites;
+  readonly messages: MessageWrites;
+  readonly emails: EmailWrites;
 
   constructor(
     readonly db: Transaction<Database>,
@@ -92,6 +120,28 @@ class UnitTx implements Tx {
         await updateConversation(db, locationId, id, patch);
         const changes = conversationChanges(patch);
         if (changes.length > 0) this.emit({ type: 'conversation.updated', locationId, conversationId: id, changes });
+      },
+    };
+    this.messages = {
+      insert: async (row) => {
+        const message = await insertMessage(db, row);
+        this.emit({ type: 'message.created', locationId: message.location_id, messageId: message.id });
+        return message;
+      },
+      update: async (message, patch) => {
+        await updateMessage(db, message.id, patch);
+        this.emit({ type: 'message.updated', locationId: message.location_id, messageId: message.id });
+      },
+    };
+    this.emails = {
+      insert: async (row) => {
+        await insertEmail(db, row);
+        this.emit({ type: 'message.created', locationId: row.location_id, messageId: row.message_id, emailId: row.id });
+      },
+      update: async (email, patch) => {
+        await updateEmail(db, email.id, patch);
+        const { location_id: locationId, message_id: messageId, id: emailId } = email;
+        this.emit({ type: 'message.updated', locationId, messageId, emailId });
       },
     };
   }

@@ -105,7 +105,8 @@ export class EmailService {
     appId: string | null,
   ): Promise<EmailStatusResult> {
     const { store, clock } = this.deps;
-    await store.unit(async ({ db, emit }) => {
+    await store.unit(async (tx) => {
+      const db = tx.db;
       const found = await findEmail(db, locationId, id);
       if (!found) throw notFound('Email message');
       if (!found.conversation_provider_id) {
@@ -137,7 +138,7 @@ export class EmailService {
         at,
       );
       const status = moved(email.status, { kind: 'report', status: report.status }, 'Email message');
-      await updateEmail(db, email.id, {
+      await tx.emails.update(email, {
         status,
         events: JSON.stringify(events),
         event_first_at: JSON.stringify(timestamps),
@@ -146,9 +147,8 @@ export class EmailService {
       });
       const latest = (await emailsOfMessage(db, email.message_id)).at(-1);
       if (latest?.id === email.id) {
-        await updateMessage(db, email.message_id, { status, date_updated: now });
+        await tx.messages.update({ id: email.message_id, location_id: locationId }, { status, date_updated: now });
       }
-      emit({ type: 'message.updated', locationId, messageId: email.message_id, emailId: email.id });
     });
     return { success: true, message: 'Updated email message successfully' };
   }

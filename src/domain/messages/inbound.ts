@@ -2,14 +2,8 @@
 // and external outbound call logs (POST .../messages/outbound). A provider's altId makes a repeat idempotent.
 
 import type { Executor } from '../../store/executor.js';
-import { findEmail, insertEmail, nextEmailTime } from '../../store/repositories/emails.js';
-import {
-  findMessage,
-  findMessageByAltKey,
-  insertMessage,
-  type MessageRow,
-  updateMessage,
-} from '../../store/repositories/messages.js';
+import { findEmail, nextEmailTime } from '../../store/repositories/emails.js';
+import { findMessage, findMessageByAltKey, type MessageRow, updateMessage } from '../../store/repositories/messages.js';
 import type { Tx } from '../../store/unit-of-work.js';
 import { normaliseEmail } from '../contact-fields.js';
 import { DomainError } from '../errors.js';
@@ -139,8 +133,7 @@ export async function processMessage(
     const status = moved(message.status, { kind: 'newest-email', status: 'delivered' });
     await updateMessage(ctx.db, message.id, { date_updated: ctx.now, body, status });
   } else {
-    message = await insertMessage(
-      ctx.db,
+    message = await ctx.tx.messages.insert(
       messageRow({
         locationId: ctx.locationId,
         conversationId: conversation.id,
@@ -174,8 +167,7 @@ export async function processMessage(
         ? contactAddress
         : ownAddress;
     const to = input.emailTo ? normaliseEmail(input.emailTo) : direction === 'inbound' ? ownAddress : contactAddress;
-    await insertEmail(
-      ctx.db,
+    await ctx.tx.emails.insert(
       emailRow({
         id: emailId,
         messageId: message.id,
@@ -207,12 +199,6 @@ export async function processMessage(
   }
   const patch = summaryPatch(conversation, contact, { type, direction, body, source: 'api', providerId, at }, ctx.now);
   await ctx.tx.conversations.update(ctx.locationId, conversation.id, patch);
-  ctx.tx.emit({
-    type: 'message.created',
-    locationId: ctx.locationId,
-    messageId: message.id,
-    ...(emailId ? { emailId } : {}),
-  });
   return resultOf(message, emailId);
 }
 

@@ -6,7 +6,6 @@ import type { DeliverMessagePayload } from '../../jobs/deliver-message.js';
 import type { JobKind, JobRunner } from '../../jobs/runner.js';
 import type { Store } from '../../store/database.js';
 import { findConversation, lockConversation, updateConversation } from '../../store/repositories/conversations.js';
-import { insertMessage } from '../../store/repositories/messages.js';
 import { findReview, markReviewReplied, type ReviewRow, upsertReview } from '../../store/repositories/reviews.js';
 import type { Clock } from '../clock.js';
 import type { ConversationTypeNumber } from '../conversation-types.js';
@@ -45,8 +44,7 @@ export async function replyToReview(ctx: SendContext, input: ReviewReplyInput): 
   }
   const conversation = (await lockConversation(ctx.db, ctx.locationId, found.id)) ?? found;
   const contact = await requireContact(ctx.db, ctx.locationId, conversation.contact_id);
-  const message = await insertMessage(
-    ctx.db,
+  const message = await ctx.tx.messages.insert(
     messageRow({
       locationId: ctx.locationId,
       conversationId: conversation.id,
@@ -72,7 +70,6 @@ export async function replyToReview(ctx: SendContext, input: ReviewReplyInput): 
   };
   const patch = summaryPatch(conversation, contact, summary, ctx.now);
   await ctx.tx.conversations.update(ctx.locationId, conversation.id, patch);
-  ctx.tx.emit({ type: 'message.created', locationId: ctx.locationId, messageId: message.id });
   await ctx.scheduleDelivery({ messageId: message.id }, ctx.now);
   return {
     conversationId: conversation.id,

@@ -4,14 +4,8 @@
 import type { Executor } from '../../store/executor.js';
 import type { ContactRow } from '../../store/repositories/contacts.js';
 import { addMembers, type ConversationRow } from '../../store/repositories/conversations.js';
-import {
-  type EmailRow,
-  emailsOfMessage,
-  findEmail,
-  insertEmail,
-  nextEmailTime,
-} from '../../store/repositories/emails.js';
-import { findThreadMessage, insertMessage, type MessageRow, updateMessage } from '../../store/repositories/messages.js';
+import { type EmailRow, emailsOfMessage, findEmail, nextEmailTime } from '../../store/repositories/emails.js';
+import { findThreadMessage, type MessageRow, updateMessage } from '../../store/repositories/messages.js';
 import type { Tx } from '../../store/unit-of-work.js';
 import { normaliseEmail, normalisePhone } from '../contact-fields.js';
 import { DomainError } from '../errors.js';
@@ -159,8 +153,7 @@ async function sendEmail(
   const subject = input.subject ?? (answered?.subject ? `Re: ${answered.subject.replace(/^Re:\s*/i, '')}` : null);
   let message = threading.thread;
   if (!message) {
-    message = await insertMessage(
-      ctx.db,
+    message = await ctx.tx.messages.insert(
       messageRow({
         locationId: ctx.locationId,
         conversationId: conversation.id,
@@ -219,7 +212,7 @@ async function sendEmail(
     at: await nextEmailTime(ctx.db, message.id, ctx.now),
     now: ctx.now,
   });
-  await insertEmail(ctx.db, email);
+  await ctx.tx.emails.insert(email);
   return { message, email };
 }
 
@@ -243,8 +236,7 @@ export async function sendMessage(ctx: SendContext, input: SendInput): Promise<S
       meta.to = destinationPhone(input, contact);
       if (input.fromNumber) meta.from = normalisePhone(input.fromNumber);
     }
-    message = await insertMessage(
-      ctx.db,
+    message = await ctx.tx.messages.insert(
       messageRow({
         locationId: ctx.locationId,
         conversationId: conversation.id,
@@ -285,12 +277,6 @@ export async function sendMessage(ctx: SendContext, input: SendInput): Promise<S
   } else {
     await ctx.tx.conversations.update(ctx.locationId, conversation.id, { date_updated: ctx.now });
   }
-  ctx.tx.emit({
-    type: 'message.created',
-    locationId: ctx.locationId,
-    messageId: message.id,
-    ...(email ? { emailId: email.id } : {}),
-  });
   if (!isComment) {
     await ctx.scheduleDelivery({ messageId: message.id, ...(email ? { emailId: email.id } : {}) }, at ?? ctx.now);
   }

@@ -3,8 +3,9 @@
 // an external call (PUT .../messages/{id}/attachments).
 import type { Store } from '../../store/database.js';
 import type { Executor } from '../../store/executor.js';
-import { type EmailRow, emailsOfMessage, findEmail, updateEmail } from '../../store/repositories/emails.js';
-import { findMessage, lockMessage, type MessageRow, updateMessage } from '../../store/repositories/messages.js';
+import { type EmailRow, emailsOfMessage, findEmail } from '../../store/repositories/emails.js';
+import { findMessage, lockMessage, type MessageRow } from '../../store/repositories/messages.js';
+import type { Tx } from '../../store/unit-of-work.js';
 import type { Clock } from '../clock.js';
 import { type RecipientStatus, type RecipientUpdate, upsertRecipients } from '../email-status.js';
 import { DomainError, notFound } from '../errors.js';
@@ -106,13 +107,14 @@ async function isNewestEmail(db: Executor, email: EmailRow): Promise<boolean> {
 }
 
 export async function updateMessageStatus(
-  db: Executor,
+  tx: Tx,
   locationId: string,
   messageId: string,
   input: StatusUpdateInput,
   now: number,
   reporter: StatusReporter,
 ): Promise<StatusUpdateResult> {
+  const db = tx.db;
   // Locked: reports on several recipients of one email may arrive at once, each adding to the same list.
   const message = await lockMessage(db, locationId, messageId);
   if (!message) throw messageNotFound();
@@ -129,10 +131,10 @@ export async function updateMessageStatus(
   const error = input.error ? JSON.stringify(input.error) : input.status === 'failed' ? message.error : null;
   // The thread's message shows its newest email's fate, not a late report on an earlier one.
   if (!email || !input.emailMessageId || (await isNewestEmail(db, email))) {
-    await updateMessage(db, message.id, { status, error, date_updated: now });
+    await tx.messages.update(message, { status, error, date_updated: now });
   }
   if (email) {
-    await updateEmail(db, email.id, {
+    await tx.emails.update(email, {
       status: moved(email.status, report, 'Email message'),
       date_updated: now,
       ...(recipients.length > 0 ? { recipients: mergeRecipients(email, recipients, input.status, now) } : {}),
@@ -152,13 +154,13 @@ function supportsAttachments(message: MessageRow): boolean {
 }
 
 export async function replaceCallAttachments(
-  db: Executor,
+  tx: Tx,
   locationId: string,
   messageId: string,
   attachments: string[],
   now: number,
 ) {
-  const message = await findMessage(db, locationId, messageId);
+  const message = await findMessage(tx.db, locationId, messageId);
   if (!message) throw messageNotFound();
   if (!supportsAttachments(message)) {
     throw new DomainError('FORBIDDEN', 'Message type does not support attachment updates');
@@ -169,7 +171,7 @@ export async function replaceCallAttachments(
       `attachments must contain no more than ${MAX_CALL_ATTACHMENTS} elements`,
     ]);
   }
-  await updateMessage(db, message.id, { attachments: JSON.stringify(attachments), date_updated: now });
+  await tx.messages.update(message, { attachments: JSON.stringify(attachments), date_updated: now });
   return { success: true as const, messageId: message.id, attachments };
 }
 
@@ -187,20 +189,11 @@ export class MessageStatusService {
     reporter: StatusReporter,
   ): Promise<StatusUpdateResult> {
     const { store, clock } = this.deps;
-    return store.unit(async ({ db, emit }) => {
-      const result = await updateMessageStatus(db, locationId, messageId, input, clock.now(), reporter);
-      const emailId = result.emailMessageId;
-      emit({ type: 'message.updated', locationId, messageId: result.messageId, ...(emailId ? { emailId } : {}) });
-      return result;
-    });
+    return store.unit((tx) => updateMessageStatus(tx, locationId, messageId, input, clock.now(), reporter));
   }
 
   async replaceAttachments(locationId: string, messageId: string, attachments: string[]) {
     const { store, clock } = this.deps;
-    return store.unit(async ({ db, emit }) => {
-      const result = await replaceCallAttachments(db, locationId, messageId, attachments, clock.now());
-      emit({ type: 'message.updated', locationId, messageId: result.messageId });
-      return result;
-    });
+    return store.unit((tx) => replaceCallAttachments(tx, locationId, messageId, attachments, clock.now()));
   }
 }

@@ -1,13 +1,14 @@
-// Stored files go with what carried them: a deleted message takes the files its attachments name (unless another
-// message of the conversation still names them), a deleted conversation the files uploaded to it and those its
-// messages carried. Rows go in the deleting transaction; their bytes by a collection job queued in it.
+// Stored files go with what carried them: a deleted message takes the files its attachments name, a deleted
+// conversation the files uploaded to it and those its messages carried; but a file that a message or email left in
+// the location (in any conversation) still names stays. Rows go in the deleting transaction; their bytes by a
+// collection job queued in it.
 import { enqueueBlobCollection } from '../jobs/collect-blob.js';
 import type { Executor } from '../store/executor.js';
 import {
   attachmentsOfConversation,
   deleteFiles,
   type FileRow,
-  fileAttachedIn,
+  fileStillAttached,
   filesByIds,
   filesOfConversation,
 } from '../store/repositories/files.js';
@@ -50,10 +51,7 @@ export async function releaseMessageFiles(db: Executor, messages: CarryingMessag
   for (const message of messages) {
     for (const file of await filesByIds(db, message.location_id, attachedFileIds(message.attachments))) {
       if (released.has(file.id)) continue;
-      const conversations = new Set([message.conversation_id, file.conversation_id ?? message.conversation_id]);
-      let kept = false;
-      for (const conversationId of conversations) kept ||= await fileAttachedIn(db, conversationId, file.id, going);
-      if (!kept) released.set(file.id, file);
+      if (!(await fileStillAttached(db, file.location_id, file.id, { ids: going }))) released.set(file.id, file);
     }
   }
   await release(db, [...released.values()], now);
@@ -68,14 +66,13 @@ export async function releaseConversationFiles(
 ): Promise<void> {
   const carried = await attachmentsOfConversation(db, conversationId);
   const ids = new Set(carried.flatMap((attachments) => attachedFileIds(attachments)));
-  const released = new Map<string, FileRow>();
-  for (const file of await filesOfConversation(db, locationId, conversationId)) released.set(file.id, file);
-  for (const file of await filesByIds(db, locationId, [...ids])) {
-    if (released.has(file.id)) continue;
-    // A file of another conversation stays while a message there still names it.
-    const home = file.conversation_id;
-    if (home && home !== conversationId && (await fileAttachedIn(db, home, file.id, []))) continue;
-    released.set(file.id, file);
+  const candidates = new Map<string, FileRow>();
+  for (const file of await filesOfConversation(db, locationId, conversationId)) candidates.set(file.id, file);
+  for (const file of await filesByIds(db, locationId, [...ids])) candidates.set(file.id, file);
+  const released: FileRow[] = [];
+  for (const file of candidates.values()) {
+    // Uploaded here or elsewhere, a file stays while a message of another conversation still names it.
+    if (!(await fileStillAttached(db, locationId, file.id, { conversationId }))) released.push(file);
   }
-  await release(db, [...released.values()], now);
+  await release(db, released, now);
 }

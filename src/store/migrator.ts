@@ -19,6 +19,7 @@ import * as m0017 from './migrations/0017_message_order.js';
 import * as m0018 from './migrations/0018_message_search.js';
 import * as m0020 from './migrations/0020_console_sessions.js';
 import * as m0022 from './migrations/0022_job_holders.js';
+import * as m0024 from './migrations/0024_attached_files.js';
 import type { Database } from './schema.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0018_message_search': m0018,
   '0020_console_sessions': m0020,
   '0022_job_holders': m0022,
+  '0024_attached_files': m0024,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -140,6 +140,47 @@ describe.each(CASES)('stored files on %s with the %s blob store', (engine, store
     expect((await download(url)).status).toBe(404);
   });
 
+  it('keeps a file that a message of another conversation still attaches, whichever conversation or message goes', async () => {
+    const home = await createConversation(location);
+    const url = await uploaded(home.id);
+    const key = await keyOf(url);
+    // Sent in two other conversations (other contacts), and scheduled in a third.
+    const [first, second, third] = [
+      await createContact(location, { phone: uniquePhone() }),
+      await createContact(location, { phone: uniquePhone() }),
+      await createContact(location, { phone: uniquePhone() }),
+    ];
+    const message = { type: 'SMS', message: 'see attached', attachments: [url] };
+    const sent = await send(location, { ...message, contactId: first.id });
+    expect(sent.status).toBe(200);
+    expect((await send(location, { ...message, contactId: second.id })).status).toBe(200);
+    const scheduled = await send(location, {
+      ...message,
+      contactId: third.id,
+      scheduledTimestamp: Math.floor((clock.now() + HOUR) / 1000),
+    });
+    expect(scheduled.status).toBe(200);
+    const stillThere = async () => {
+      await runJobs();
+      expect(await blobs.size(key)).toBe(pngBytes().length);
+      expect((await download(url)).bytes.equals(pngBytes())).toBe(true);
+    };
+
+    // The conversation it was uploaded to goes: messages elsewhere still attach it.
+    expect((await location.api.delete('conversations:delete-conversation', `/conversations/${home.id}`)).status).toBe(
+      200,
+    );
+    await stillThere();
+    // A scheduled message attaching it is cancelled: sent ones elsewhere still attach it.
+    const cancel = `/conversations/messages/${scheduled.body.messageId}/schedule`;
+    expect((await location.api.delete('conversations:cancel-scheduled-message', cancel)).status).toBe(200);
+    await stillThere();
+    // One of the conversations carrying it goes: the other still attaches it.
+    const firstPath = `/conversations/${sent.body.conversationId}`;
+    expect((await location.api.delete('conversations:delete-conversation', firstPath)).status).toBe(200);
+    await stillThere();
+  });
+
   it('collects a blob whose transaction never committed, once that transaction is surely over', async () => {
     const conversation = await createConversation(location);
     const kept = await keyOf(await uploaded(conversation.id));

@@ -1,4 +1,5 @@
 // Stored files, direct uploads in flight and call transcriptions.
+import { sql } from 'kysely';
 import type { Executor } from '../executor.js';
 import type { FilesTable, FileUploadsTable, MessageTranscriptionsTable } from '../schema.js';
 
@@ -117,15 +118,29 @@ export async function filesOfConversation(db: Executor, locationId: string, conv
     .execute();
 }
 
-/** Whether a message or email of the conversation, other than those of `exceptIds`, names the file in its attachments. */
-export async function fileAttachedIn(db: Executor, conversationId: string, fileId: string, exceptIds: string[]) {
+/** The predicate of the partial indexes of migration 0024_attached_files, verbatim, so the planner can use them. */
+const ATTACHES_STORED_FILE = sql<boolean>`attachments like '%/files/%'`;
+
+/**
+ * Whether a message or email of the location still names the file in its attachments, leaving out those going in the
+ * caller's transaction: the rows of `except.ids`, and every row of `except.conversationId`. Read on the partial
+ * indexes of 0024_attached_files, so only the location's messages that attach stored files are looked at.
+ */
+export async function fileStillAttached(
+  db: Executor,
+  locationId: string,
+  fileId: string,
+  except: { ids?: string[]; conversationId?: string },
+): Promise<boolean> {
   for (const table of ['messages', 'emails'] as const) {
     let query = db
       .selectFrom(table)
       .select('id')
-      .where('conversation_id', '=', conversationId)
+      .where('location_id', '=', locationId)
+      .where(ATTACHES_STORED_FILE)
       .where('attachments', 'like', `%/files/${fileId}%`);
-    if (exceptIds.length > 0) query = query.where('id', 'not in', exceptIds);
+    if (except.ids && except.ids.length > 0) query = query.where('id', 'not in', except.ids);
+    if (except.conversationId) query = query.where('conversation_id', '<>', except.conversationId);
     if (await query.limit(1).executeTakeFirst()) return true;
   }
   return false;

@@ -89,6 +89,18 @@ const MAX_ID_LENGTH = 256;
  * `assignedTo` is a comma-separated list of user ids, read and never stored).
  */
 const ID_FIELD = /(Id|Ids\.\d+|^body\.assignedTo|userId)$/;
+/** The long texts a body stores (a message's text, an email's HTML): bounded well within the 1 MiB body limit. */
+export const MAX_LONG_TEXT_LENGTH = 200_000;
+const LONG_TEXT_FIELD = /^body\.(message|html|body|text)$/;
+/** Any other string a body carries (names, addresses, tags, subjects, custom values): far more than a real one needs. */
+export const MAX_TEXT_LENGTH = 10_000;
+
+/** The bound of a string at `path`, or undefined for one that is read and never stored (a query, a path). */
+function lengthBound(path: string): number | undefined {
+  if (ID_FIELD.test(path)) return MAX_ID_LENGTH;
+  if (!path.startsWith('body')) return undefined;
+  return LONG_TEXT_FIELD.test(path) ? MAX_LONG_TEXT_LENGTH : MAX_TEXT_LENGTH;
+}
 
 function unstorableInput(input: Record<string, unknown>): string | null {
   const pending: [string, unknown][] = Object.entries(input);
@@ -101,8 +113,11 @@ function unstorableInput(input: Record<string, unknown>): string | null {
     if (typeof value === 'string' && value.includes('\u0000')) return `${name()} must not contain NUL characters`;
     // Ids (and user ids such as assignedTo) are indexed: PostgreSQL refuses an index row over ~2.7 KB where SQLite
     // takes it, so both engines refuse a value no real id comes near.
-    if (typeof value === 'string' && value.length > MAX_ID_LENGTH && ID_FIELD.test(path)) {
-      return `${name()} must be shorter than or equal to ${MAX_ID_LENGTH} characters`;
+    // Every stored string has a bound both engines enforce, so neither a database limit (an index row) nor an engine's
+    // tolerance decides what is kept.
+    const bound = typeof value === 'string' ? lengthBound(path) : undefined;
+    if (bound !== undefined && (value as string).length > bound) {
+      return `${name()} must be shorter than or equal to ${bound} characters`;
     }
     if (value !== null && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) pending.push([`${path}.${key}`, child]);

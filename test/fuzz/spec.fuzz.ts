@@ -1,15 +1,13 @@
 // Spec-driven fuzzing (`npm run fuzz`, not part of `npm test`): every operation of the vendored specs, called with
 // seeded hostile variants against the real app on each engine. Fails on any 5xx, any answer slower than 5 s and on a
 // server that stops answering. FUZZ_SEED reproduces a run (it is printed); FUZZ_SECONDS sets its length per engine.
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveSchema, SPEC_DIR } from '../../src/http/openapi.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createContact, createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
 import { ADMIN_TOKEN, type Harness, startHarness, VERSION } from '../helpers/harness.js';
 import { send, uniquePhone } from '../helpers/messages.js';
 import { hostileString, hostileValue, mutate, type Rng, rng, valid } from './generate.js';
+import { operations, type SpecOperation } from './operations.js';
 
 type Json = Record<string, any>;
 
@@ -19,44 +17,6 @@ const SECONDS = Number(process.env.FUZZ_SECONDS ?? 20);
 const ONLY = process.env.FUZZ_CASES?.split(',').map(Number);
 const CONCURRENCY = 4;
 const HANG_MS = 5_000;
-const SPECS = [
-  'v3/conversations.json',
-  'reference/contacts.json',
-  'reference/oauth.json',
-  'reference/locations.json',
-  'switchboard/extensions.json',
-];
-
-interface SpecOperation {
-  id: string;
-  method: string;
-  path: string;
-  parameters: Json[];
-  body?: { contentType: string; schema: Json };
-}
-
-function operations(): SpecOperation[] {
-  const out: SpecOperation[] = [];
-  for (const file of SPECS) {
-    const doc = JSON.parse(fs.readFileSync(path.join(SPEC_DIR, file), 'utf8')) as Json;
-    for (const [route, methods] of Object.entries(doc.paths as Json)) {
-      for (const [method, raw] of Object.entries(methods as Json)) {
-        if (!raw?.operationId) continue;
-        const operation = resolveSchema(raw, file) as Json;
-        const [contentType, media] = Object.entries((operation.requestBody?.content ?? {}) as Json)[0] ?? [];
-        out.push({
-          id: `${file}:${operation.operationId}`,
-          method: method.toUpperCase(),
-          path: route,
-          parameters: (operation.parameters ?? []) as Json[],
-          ...(contentType ? { body: { contentType, schema: (media?.schema ?? {}) as Json } } : {}),
-        });
-      }
-    }
-  }
-  return out;
-}
-
 const CONTENT_TYPES = [
   'text/plain',
   'application/json; charset=latin1',

@@ -14,6 +14,8 @@ export function registerApiFaults(app: FastifyInstance, faults: FaultRegistry, l
   app.addHook('preHandler', async (request, reply) => {
     const access = request.routeOptions.config.access;
     if (access?.kind !== 'location' && access?.kind !== 'company') return;
+    // Faults are aimed at the integrator's client; the console, which shows what they do, keeps working.
+    if (request.viaConsole) return;
     const fault = faults.take('api', {
       method: request.method,
       route: request.routeOptions.url ? routeTemplate(request.routeOptions.url) : null,

@@ -46,7 +46,8 @@ export function registerJournal(app: FastifyInstance, journal: JournalRecorder):
 
   const journaled = (request: FastifyRequest) => {
     const kind = request.routeOptions.config?.access?.kind;
-    return kind === 'location' && request.auth !== null;
+    // The console's own calls (a signed-in session) are not the integrator's code: the journal is for the latter.
+    return kind === 'location' && request.auth !== null && !request.viaConsole;
   };
 
   app.addHook('onSend', async (request, _reply, payload) => {

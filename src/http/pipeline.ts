@@ -15,6 +15,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     traceId: string;
     auth: AuthContext | null;
+    /** Authenticated by a console session rather than a token: the console's own calls, not an integrator's. */
+    viaConsole: boolean;
     /** The Company OAuth token of a company route. */
     company: CompanyContext | null;
   }
@@ -129,6 +131,7 @@ function unstorableInput(input: Record<string, unknown>): string | null {
 export function registerPipeline(app: FastifyInstance, auth: AuthService, consoleSessions: ConsoleSessions) {
   app.decorateRequest('traceId', '');
   app.decorateRequest('auth', null);
+  app.decorateRequest('viaConsole', false);
   app.decorateRequest('company', null);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -160,7 +163,10 @@ export function registerPipeline(app: FastifyInstance, auth: AuthService, consol
     let context: Credential | null = token ? await auth.authenticate(token) : null;
     if (!token && access.kind === 'location') {
       const session = await consoleSessions.credential(request, true);
-      if (session?.kind === 'location') context = session.context;
+      if (session?.kind === 'location') {
+        context = session.context;
+        request.viaConsole = true;
+      }
     }
     if (!context) throw invalidToken(token);
     // A Company token reaches company routes only, a location token location routes only

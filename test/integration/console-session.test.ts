@@ -101,6 +101,36 @@ describe.each(ENGINES)('console sessions on %s', (engine) => {
     expect((await call('/console/v1/session', { cookie: admin.cookie })).status).toBe(401);
   });
 
+  it("keeps the console's own calls out of the request journal and clear of sandbox faults", async () => {
+    const target = await createLocation(harness);
+    const conversation = await createConversation(target);
+    const admin = await signIn(ADMIN_TOKEN);
+    const route = `/conversations/${conversation.id}`;
+    const fault = await harness.admin.post(null, '/admin/v1/faults', {
+      target: 'api',
+      match: { method: 'GET', route: '/conversations/{conversationId}', locationId: target.locationId },
+      effect: { status: 503 },
+    });
+    expect(fault.status).toBe(201);
+    const viaConsole = await call(route, {
+      cookie: admin.cookie,
+      'x-switchboard-csrf': admin.csrf,
+      'x-switchboard-location': target.locationId,
+    });
+    expect(viaConsole.status).toBe(200);
+    // The integrator's own call, with its token, meets the fault and is journaled.
+    expect((await target.api.get(null, route)).status).toBe(503);
+    await harness.admin.delete(null, `/admin/v1/faults/${fault.body.fault.id}`);
+    await expect
+      .poll(async () => {
+        const journal = await harness.admin.get(null, `/admin/v1/locations/${target.locationId}/requests`);
+        return journal.body.requests
+          .filter((entry: { path: string }) => entry.path === route)
+          .map((entry: { status: number }) => entry.status);
+      })
+      .toEqual([503]);
+  });
+
   it('a location session sees its own location only, within its scopes, and ends when the token is revoked', async () => {
     const token = await issueToken(harness, location.locationId, ['conversations.readonly']);
     const session = await signIn(token);

@@ -1,10 +1,12 @@
 // The request pipeline: traceId, Version header, token (and its class: location or company), scope, then the location
 // check.
+
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../domain/auth.js';
 import { type AuthContext, type CompanyContext, type Credential, isCompanyContext } from '../domain/credentials.js';
 import { DomainError } from '../domain/errors.js';
+import { MAX_ID_LENGTH, MAX_LONG_TEXT_LENGTH, MAX_TEXT_LENGTH } from '../domain/text-bounds.js';
 import { ACCEPTED_VERSIONS, type Access } from './access.js';
 import type { ConsoleSessions } from './console-session.js';
 
@@ -85,17 +87,13 @@ export const newRequestId = () => randomUUID();
  * bodies may nest deep): a non-finite number, which Ajv's coercion lets through unchecked from `Infinity` or
  * `1e400`, or a NUL character, which PostgreSQL text cannot hold (so both engines refuse it alike).
  */
-const MAX_ID_LENGTH = 256;
 /**
  * A field holding an id: `…Id`, `…Ids[n]`, or a stored user id such as a body's `assignedTo` (the search query's
  * `assignedTo` is a comma-separated list of user ids, read and never stored).
  */
 const ID_FIELD = /(Id|Ids\.\d+|^body\.assignedTo|userId)$/;
-/** The long texts a body stores (a message's text, an email's HTML): bounded well within the 1 MiB body limit. */
-export const MAX_LONG_TEXT_LENGTH = 200_000;
+/** The long texts a body stores (a message's text, an email's HTML). */
 const LONG_TEXT_FIELD = /^body\.(message|html|body|text)$/;
-/** Any other string a body carries (names, addresses, tags, subjects, custom values): far more than a real one needs. */
-export const MAX_TEXT_LENGTH = 10_000;
 
 /** The bound of a string at `path`, or undefined for one that is read and never stored (a query, a path). */
 function lengthBound(path: string): number | undefined {

@@ -1,7 +1,9 @@
 // A raw RFC 822 email (received over SMTP or posted by an operator) → what Switchboard records of it: the sender,
 // recipients, the Message-IDs that place it in a thread, subject, HTML body and attachments. Parsed by mailparser.
+
 import { type AddressObject, type EmailAddress, simpleParser } from 'mailparser';
 import { DomainError } from '../domain/errors.js';
+import { MAX_ID_LENGTH, MAX_TEXT_LENGTH } from '../domain/text-bounds.js';
 
 /** The largest raw email taken in: 25 MB of attachments grow by a third in base64, plus the rest of the message. */
 export const MAX_INBOUND_EMAIL_BYTES = 36 * 1024 * 1024;
@@ -58,6 +60,25 @@ function checkStorable(email: ReceivedEmail): ReceivedEmail {
   ];
   for (const [name, value] of fields) {
     if (value?.includes('\u0000')) throw refuse(`The email's ${name} must not contain NUL characters`);
+  }
+  // The body is bounded by the message size limit; the rest as the API bounds them, so no engine decides.
+  const bounded: [string, string | null, number][] = [
+    ['subject', email.subject, MAX_TEXT_LENGTH],
+    ['From name', email.from?.name ?? null, MAX_TEXT_LENGTH],
+    ['From address', email.from?.address ?? null, MAX_ID_LENGTH],
+    ...[...email.to, ...email.cc].map((address): [string, string, number] => [
+      'recipient address',
+      address,
+      MAX_ID_LENGTH,
+    ]),
+    ...email.attachments.map((attachment): [string, string, number] => [
+      'attachment name',
+      attachment.filename,
+      MAX_TEXT_LENGTH,
+    ]),
+  ];
+  for (const [name, value, bound] of bounded) {
+    if (value && value.length > bound) throw refuse(`The email's ${name} is longer than ${bound} characters`);
   }
   return email;
 }

@@ -79,6 +79,8 @@ describe.each(ENGINES)('inbound email limits on %s', (engine) => {
       [rfc822(headers(), 'a\u0000b'), 'body must not contain NUL'],
       [rfc822(headers({ 'Message-ID': `<${'m'.repeat(4096)}@sender.example>` }), 'x'), 'Message-ID is longer'],
       [rfc822(headers({ 'X-Filler': 'f'.repeat(1_100_000) }), 'x'), 'header block is too large'],
+      [rfc822(headers({ Subject: 'word '.repeat(2_001) }), 'x'), 'subject is longer than 10000'],
+      [rfc822(headers({ From: `"${'n'.repeat(10_001)}" <someone@sender.example>` }), 'x'), 'From name is longer'],
     ];
     for (const [raw, problem] of cases) {
       const refused = await postRaw(raw);
@@ -90,6 +92,7 @@ describe.each(ENGINES)('inbound email limits on %s', (engine) => {
   it('answers 550, not 451, over SMTP for an email it can never record', async () => {
     for (const raw of [
       rfc822(headers({ Subject: 'a\u0000b' }), 'body'),
+      rfc822(headers({ Subject: 'word '.repeat(2_001) }), 'body'),
       rfc822(headers({ 'Message-ID': `<${'m'.repeat(4096)}@sender.example>` }), 'x'),
     ]) {
       const failed = await smtpSend(port, [`${location.locationId}@${DOMAIN}`], raw).catch((error) => error);

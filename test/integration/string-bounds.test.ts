@@ -2,7 +2,7 @@
 // a NUL, is refused with a 422 (PostgreSQL refuses index rows over ~2.7 kB and NUL in text, where SQLite takes both:
 // a bound left to the database would be a 500 on one engine and a stored value on the other).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LONG_TEXT_LENGTH, MAX_TEXT_LENGTH } from '../../src/http/pipeline.js';
+import { MAX_LONG_TEXT_LENGTH, MAX_TEXT_LENGTH } from '../../src/domain/text-bounds.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createContact, createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';

@@ -68,6 +68,8 @@ export class JobRunner {
   private heartbeat: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = true;
+  /** Jobs that have ended since start: tells the loop a slot freed while it was claiming. */
+  private ended = 0;
   private rerun = false;
   /** Wakes the loop while it waits for a slot: a nudge or a poll may have made jobs due. */
   private wake: (() => void) | null = null;
@@ -137,8 +139,11 @@ export class JobRunner {
     let total = 0;
     for (;;) {
       this.rerun = false;
+      const endedBefore = this.ended;
       total += await this.fill();
-      if (this.rerun) continue;
+      // A job that ended while fill() was claiming freed a slot (or its location's share) that claim left out: fill
+      // again, or a due job of that location would wait for the next poll (or, with no worker, for ever).
+      if (this.rerun || this.ended !== endedBefore) continue;
       if (this.inFlight.size === 0) return total;
       // Every slot is taken or nothing is due: wait for a job to end, or for a nudge or poll to say more may be due.
       await new Promise<void>((resolve) => {
@@ -174,6 +179,7 @@ export class JobRunner {
       this.startHeartbeat();
       for (const job of jobs) {
         const done = this.execute(job).finally(() => {
+          this.ended += 1;
           this.inFlight.delete(job.id);
           if (this.inFlight.size === 0) this.stopHeartbeat();
         });

@@ -14,6 +14,18 @@ const BATCH = 500;
 /** Pruning by age runs at most this often. */
 const PRUNE_EVERY_MS = 60_000;
 
+/**
+ * The row with every NUL character shown as U+FFFD: PostgreSQL's text refuses NUL, and one refused request in a batch
+ * would lose the whole batch. The journal shows what arrived; the call itself was answered on its own terms.
+ */
+function storable(row: NewJournalRow): NewJournalRow {
+  const entries = Object.entries(row).map(([key, value]) => [
+    key,
+    typeof value === 'string' ? value.replaceAll('\u0000', '\uFFFD') : value,
+  ]);
+  return Object.fromEntries(entries) as NewJournalRow;
+}
+
 export class JournalRecorder {
   private pending: NewJournalRow[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -40,7 +52,7 @@ export class JournalRecorder {
   }
 
   record(row: NewJournalRow): void {
-    this.pending.push(row);
+    this.pending.push(storable(row));
     if (this.pending.length >= BATCH) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.deps.config.flushMs);

@@ -9,7 +9,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely, Transaction } from 'kysely';
 import type { Engine } from './database.js';
-import { isUniqueViolation } from './driver-errors.js';
+import { isTransientConflict, isUniqueViolation } from './driver-errors.js';
 import type { EventIntent } from './event-intents.js';
 import { type ConversationPatch, conversationChanges, updateConversation } from './repositories/conversations.js';
 import { type EmailPatch, type EmailRow, insertEmail, updateEmail } from './repositories/emails.js';
@@ -104,6 +104,9 @@ interface OpenUnit {
 
 const openUnits = new AsyncLocalStorage<OpenUnit>();
 
+/** How many times a unit runs before a deadlock or serialization failure is reported (PostgreSQL). */
+const GIVE_WAY_ATTEMPTS = 3;
+
 class UnitTx implements Tx {
   readonly intents: EventIntent[] = [];
   readonly effects = new Set<() => void>();
@@ -192,16 +195,31 @@ export class UnitOfWork {
     if (current?.open && current.owner === this) throw new NestedUnit();
     let outcome: { value: T; tx: UnitTx };
     try {
-      outcome = await this.attempt(work);
+      outcome = await this.attemptGivingWay(work);
     } catch (error) {
       const onUnique = options.onUniqueViolation;
       if (!onUnique || !isUniqueViolation(error)) throw error;
       if (onUnique !== 'retry') return onUnique(error);
-      outcome = await this.attempt(work);
+      outcome = await this.attemptGivingWay(work);
     }
     await this.durable();
     for (const effect of outcome.tx.effects) effect();
     return outcome.value;
+  }
+
+  /**
+   * Runs the unit, and again (up to GIVE_WAY_ATTEMPTS in all) when PostgreSQL chose it as a deadlock's victim or a
+   * serialization failure: it rolled back whole, so running it again is safe, and the client never sees a 500 for
+   * a conflict between two valid writes.
+   */
+  private async attemptGivingWay<T>(work: (tx: Tx) => Promise<T>): Promise<{ value: T; tx: UnitTx }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(work);
+      } catch (error) {
+        if (attempt >= GIVE_WAY_ATTEMPTS || !isTransientConflict(error)) throw error;
+      }
+    }
   }
 
   private async attempt<T>(work: (tx: Tx) => Promise<T>): Promise<{ value: T; tx: UnitTx }> {

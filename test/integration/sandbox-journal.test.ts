@@ -1,6 +1,8 @@
 // The journal of every call, read the way a CI job reads it when a test fails: newest first, filtered, paged, with
 // bodies trimmed and never a credential.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/domain/clock.js';
+import { JournalRecorder } from '../../src/journal/recorder.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createContact, createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
@@ -80,6 +82,36 @@ describe.each(ENGINES)('request journal (%s)', (engine) => {
     // Five kept (JOURNAL_MAX_ROWS), the contact's creation pruned.
     expect(new Set(ids).size).toBe(5);
     expect(third.body.nextAfter).toBeNull();
+  });
+
+  it('keeps a call whose text carries NUL, shown as U+FFFD, and the calls batched with it', async () => {
+    const location = await createLocation(harness);
+    const config = { enabled: true, maxBodyBytes: 1024, retentionMs: 3_600_000, maxRows: 100, flushMs: 50 };
+    const recorder = new JournalRecorder({ store: harness.server.store, clock: systemClock, config });
+    const row = (id: string, responseBody: string) => ({
+      id,
+      location_id: location.locationId,
+      method: 'POST',
+      path: '/conversations/messages',
+      route: '/conversations/messages',
+      query: '{}',
+      status: 400,
+      duration_ms: 1,
+      token_id: null,
+      app_id: null,
+      trace_id: id,
+      request_body: 'text/plain body: a\u0000b',
+      response_body: responseBody,
+      created_at: Date.now(),
+    });
+    recorder.record(row('with-nul-0000000000', 'a\u0000b'));
+    recorder.record(row('plain-0000000000000', 'fine'));
+    await recorder.flush();
+    const entries = (await journal(location)).body.requests as { traceId: string; requestBody: string }[];
+    expect(entries.map((entry) => entry.traceId).sort()).toEqual(['plain-0000000000000', 'with-nul-0000000000']);
+    expect(entries.find((entry) => entry.traceId === 'with-nul-0000000000')?.requestBody).toBe(
+      'text/plain body: a\uFFFDb',
+    );
   });
 
   it('masks a token sent as a query parameter, and records nothing of admin calls', async () => {

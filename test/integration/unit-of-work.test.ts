@@ -79,6 +79,32 @@ describe.each(ENGINES)('unit of work on %s', (engine) => {
     expect(await locationName()).toBe('kept');
   });
 
+  it.runIf(engine === 'postgres')('runs a deadlock victim again instead of failing it', async () => {
+    const [a, b] = [await createLocation(harness), await createLocation(harness)];
+    let holding = 0;
+    let bothHold!: () => void;
+    const held = new Promise<void>((resolve) => {
+      bothHold = resolve;
+    });
+    // Two units take the same two rows in opposite orders, each waiting until the other holds its first row.
+    const lockBoth = (first: string, second: string) => {
+      let attempts = 0;
+      return store().unit(async ({ db }) => {
+        attempts += 1;
+        const touch = (id: string) =>
+          db.updateTable('locations').set({ name: sql`name` }).where('id', '=', id).execute();
+        await touch(first);
+        if (attempts === 1 && ++holding === 2) bothHold();
+        if (attempts === 1) await held;
+        await touch(second);
+        return attempts;
+      });
+    };
+    const attempts = await Promise.all([lockBoth(a.locationId, b.locationId), lockBoth(b.locationId, a.locationId)]);
+    // PostgreSQL chose one as the deadlock's victim; it ran again and succeeded.
+    expect(attempts.sort()).toEqual([1, 2]);
+  });
+
   it('retries a unit once on a unique violation when asked, or answers what the option says', async () => {
     const id = `uow-${engine}-${Date.now()}`;
     const insertOnce =

@@ -15,6 +15,10 @@ export const CRASH_ADMIN = 'crash-test-admin-token-0123456789';
 export interface CrashWorld {
   /** Starts one more server process on the world's database. */
   start(): Promise<Served>;
+  /** The environment the world's processes share (set once its beforeAll has run): for CLI runs and direct reads. */
+  readonly env: Record<string, string>;
+  /** The world's working directory. */
+  readonly dir: string;
 }
 
 /** Call inside a describe: sets up the world before its tests and removes it after them. */
@@ -52,6 +56,12 @@ export function crashWorld(engine: EngineName, extraEnv: Record<string, string> 
       const served = await startServed(env, dir, CRASH_ADMIN);
       running.push(served.serving);
       return served;
+    },
+    get env() {
+      return env;
+    },
+    get dir() {
+      return dir;
     },
   };
 }

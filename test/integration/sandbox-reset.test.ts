@@ -4,42 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../helpers/engines.js';
-import { createApp, createContact, createLocation, createProvider, type TestLocation } from '../helpers/factories.js';
-import { pngBytes, uploadMultipart } from '../helpers/files.js';
+import { createApp, createLocation, createProvider } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { inbound, send, uniquePhone } from '../helpers/messages.js';
-
-function blobFiles(dataDir: string): string[] {
-  const walk = (dir: string): string[] =>
-    fs.existsSync(dir)
-      ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-          const full = path.join(dir, entry.name);
-          return entry.isDirectory() ? walk(full) : [full];
-        })
-      : [];
-  return walk(path.join(dataDir, 'files'));
-}
-
-/** A location with a contact, a conversation with messages in and out, a stored file and a scheduled send. */
-async function populate(location: TestLocation) {
-  const contact = await createContact(location, { phone: uniquePhone() });
-  const sent = await send(location, { type: 'SMS', contactId: contact.id, message: 'Hello' });
-  expect(sent.status, JSON.stringify(sent.body)).toBe(200);
-  const conversationId = sent.body.conversationId as string;
-  expect((await inbound(location, { type: 'SMS', conversationId, message: 'Hi back' })).status).toBe(200);
-  const scheduled = await send(location, {
-    type: 'SMS',
-    contactId: contact.id,
-    message: 'Later',
-    scheduledTimestamp: Math.floor(Date.now() / 1000) + 3600,
-  });
-  expect(scheduled.status).toBe(200);
-  const uploaded = await uploadMultipart(location, { conversationId, locationId: location.locationId }, [
-    { name: 'pixel.png', bytes: pngBytes(), type: 'image/png' },
-  ]);
-  expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(200);
-  return { contactId: contact.id, conversationId };
-}
+import { populateLocation, storedFiles } from '../helpers/sandbox.js';
 
 describe.each(ENGINES)('sandbox reset and delete (%s)', (engine) => {
   let harness: Harness;
@@ -58,9 +25,9 @@ describe.each(ENGINES)('sandbox reset and delete (%s)', (engine) => {
     const location = await createLocation(harness);
     const other = await createLocation(harness);
     const provider = await createProvider(harness, location, { isDefault: true });
-    await populate(location);
-    const kept = await populate(other);
-    const filesBefore = blobFiles(dataDir).length;
+    await populateLocation(location);
+    const kept = await populateLocation(other);
+    const filesBefore = storedFiles(dataDir).length;
 
     const reset = await harness.admin.post(null, `/admin/v1/locations/${location.locationId}/reset`);
     expect(reset.status, JSON.stringify(reset.body)).toBe(200);
@@ -68,7 +35,7 @@ describe.each(ENGINES)('sandbox reset and delete (%s)', (engine) => {
     expect(reset.body.removed).toMatchObject({ contacts: 1, conversations: 1, files: 1 });
     expect(reset.body.removed.messages).toBe(3);
     expect(reset.body.removed.jobs).toBeGreaterThanOrEqual(1);
-    expect(blobFiles(dataDir).length).toBe(filesBefore - 1);
+    expect(storedFiles(dataDir).length).toBe(filesBefore - 1);
 
     // The same token still works, and finds nothing.
     const search = await location.api.get('conversations:search-conversation', '/conversations/search', {
@@ -81,7 +48,7 @@ describe.each(ENGINES)('sandbox reset and delete (%s)', (engine) => {
     // The provider is still installed and the location takes new traffic.
     const providers = await harness.admin.get(null, `/admin/v1/locations/${location.locationId}/providers`);
     expect(JSON.stringify(providers.body)).toContain(provider.providerId);
-    await populate(location);
+    await populateLocation(location);
 
     // The other location is untouched.
     const otherSearch = await other.api.get('conversations:search-conversation', '/conversations/search', {
@@ -92,7 +59,7 @@ describe.each(ENGINES)('sandbox reset and delete (%s)', (engine) => {
 
   it('deletes a location: its tokens answer 401, the location 404', async () => {
     const location = await createLocation(harness);
-    await populate(location);
+    await populateLocation(location);
     const deleted = await harness.admin.delete(null, `/admin/v1/locations/${location.locationId}`);
     expect(deleted.status, JSON.stringify(deleted.body)).toBe(200);
     expect(deleted.body.removed.messages).toBe(3);
@@ -116,7 +83,7 @@ describe.each(ENGINES)('sandbox reset and delete (%s)', (engine) => {
 
   it('resets the whole instance, keeping apps when asked', async () => {
     const location = await createLocation(harness);
-    await populate(location);
+    await populateLocation(location);
     const app = await createApp(harness);
     const keep = await harness.admin.post(null, '/admin/v1/reset', { keepApps: true });
     expect(keep.status, JSON.stringify(keep.body)).toBe(200);

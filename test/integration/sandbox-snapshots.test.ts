@@ -6,48 +6,22 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../helpers/engines.js';
 import { createContact, createLocation, createProvider, type TestLocation } from '../helpers/factories.js';
-import { pngBytes, uploadMultipart } from '../helpers/files.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { inbound, send, uniquePhone } from '../helpers/messages.js';
+import { send, uniquePhone } from '../helpers/messages.js';
 import { S3_URL, s3Env } from '../helpers/s3.js';
+import { populateLocation, storedFiles } from '../helpers/sandbox.js';
 import { loadSnapshot, saveSnapshot, snapshotText } from '../helpers/snapshots.js';
-
-function blobCount(dataDir: string): number {
-  const walk = (dir: string): number =>
-    fs.existsSync(dir)
-      ? fs
-          .readdirSync(dir, { withFileTypes: true })
-          .reduce((n, entry) => n + (entry.isDirectory() ? walk(path.join(dir, entry.name)) : 1), 0)
-      : 0;
-  return walk(path.join(dataDir, 'files', 'blobs'));
-}
 
 /** A location with a provider, a contact who wrote in, a scheduled send, a review and a stored file. */
 async function populate(harness: Harness, location: TestLocation) {
   await createProvider(harness, location, { isDefault: true });
-  const contact = await createContact(location, { phone: uniquePhone() });
-  const sent = await send(location, { type: 'SMS', contactId: contact.id, message: 'Hello' });
-  expect(sent.status, JSON.stringify(sent.body)).toBe(200);
-  const conversationId = sent.body.conversationId as string;
-  expect((await inbound(location, { type: 'SMS', conversationId, message: 'Hi back' })).status).toBe(200);
-  const scheduled = await send(location, {
-    type: 'SMS',
-    contactId: contact.id,
-    message: 'Later',
-    scheduledTimestamp: Math.floor(Date.now() / 1000) + 3600,
-  });
-  expect(scheduled.status).toBe(200);
+  const { conversationId, fileUrl } = await populateLocation(location);
   const review = await harness.admin.patch(
     null,
     `/admin/v1/locations/${location.locationId}/conversations/${conversationId}`,
     { review: { reviewId: `review-${location.locationId}`, rating: 5, comment: 'Great' }, followers: ['user-1'] },
   );
   expect(review.status, JSON.stringify(review.body)).toBe(200);
-  const uploaded = await uploadMultipart(location, { conversationId, locationId: location.locationId }, [
-    { name: 'pixel.png', bytes: pngBytes(), type: 'image/png' },
-  ]);
-  expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(200);
-  const fileUrl = Object.values(uploaded.body.uploadedFiles as Record<string, string>)[0] as string;
   return { conversationId, fileUrl };
 }
 
@@ -121,11 +95,11 @@ describe.each(ENGINES)('sandbox snapshots (%s)', (engine) => {
 
     // What was added after the snapshot goes with the replaced location.
     await createContact(location, { phone: uniquePhone() });
-    const blobsBefore = blobCount(dataDir);
+    const blobsBefore = storedFiles(dataDir, 'blobs').length;
     const replaced = await loadSnapshot(harness, saved.bytes, '?replace=true');
     expect(replaced.status, JSON.stringify(replaced.body)).toBe(201);
     expect(replaced.body.replaced).toBe(true);
-    expect(blobCount(dataDir)).toBe(blobsBefore);
+    expect(storedFiles(dataDir, 'blobs').length).toBe(blobsBefore);
     const contacts = await location.api.get(null, '/contacts/', { query: { locationId: location.locationId } });
     expect(contacts.body.contacts).toHaveLength(1);
     expect((await location.api.get(null, `/conversations/${conversationId}`)).status).toBe(200);
@@ -137,7 +111,7 @@ describe.each(ENGINES)('sandbox snapshots (%s)', (engine) => {
     await populate(harness, location);
     const saved = await saveSnapshot(harness, location.locationId);
     expect((await harness.admin.delete(null, `/admin/v1/locations/${location.locationId}`)).status).toBe(200);
-    const blobsBefore = blobCount(dataDir);
+    const blobsBefore = storedFiles(dataDir, 'blobs').length;
     const lines = snapshotText(saved.bytes).split('\n');
     const withLine = (index: number, edit: (value: any) => unknown) =>
       gzipSync(lines.map((line, at) => (at === index ? JSON.stringify(edit(JSON.parse(line))) : line)).join('\n'));
@@ -160,7 +134,7 @@ describe.each(ENGINES)('sandbox snapshots (%s)', (engine) => {
       expect(answer.body).toMatchObject({ statusCode: 422 });
       expect((await harness.admin.get(null, `/admin/v1/locations/${location.locationId}`)).status, what).toBe(404);
     }
-    expect(blobCount(dataDir)).toBe(blobsBefore);
+    expect(storedFiles(dataDir, 'blobs').length).toBe(blobsBefore);
     // The untouched file still loads.
     expect((await loadSnapshot(harness, saved.bytes)).status).toBe(201);
   });

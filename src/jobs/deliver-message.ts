@@ -8,14 +8,13 @@ import { messageTypeName } from '../domain/message-types.js';
 import { recordEmailDelivery } from '../domain/messages/email-delivery.js';
 import { awaitsDelivery, transition } from '../domain/messages/lifecycle.js';
 import { summaryPatch, textOf } from '../domain/messages/summary.js';
-import type { EventIntent } from '../events/types.js';
 import type { MessageDeliveryOutcome } from '../metrics/registry.js';
 import type { Store } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
 import { findContact } from '../store/repositories/contacts.js';
 import { lockConversation } from '../store/repositories/conversations.js';
-import { type EmailRow, emailsOfMessage, findEmailById, updateEmail } from '../store/repositories/emails.js';
-import { findMessageById, lockMessage, type MessageRow, updateMessage } from '../store/repositories/messages.js';
+import { type EmailRow, emailsOfMessage, findEmailById } from '../store/repositories/emails.js';
+import { findMessageById, lockMessage, type MessageRow } from '../store/repositories/messages.js';
 import type { Tx } from '../store/unit-of-work.js';
 import { exponentialBackoff, type JobKind } from './runner.js';
 
@@ -29,24 +28,25 @@ export interface DeliverMessagePayload {
  * a custom provider may report it delivered before its delivery URL has even answered, and that report stands.
  */
 async function setStatus(
-  db: Executor,
+  tx: Tx,
   message: MessageRow,
   email: EmailRow | undefined,
   outcome: 'sent' | 'delivered' | 'failed',
   now: number,
   error?: unknown,
 ) {
-  const locked = await lockMessage(db, message.location_id, message.id);
-  const current = email ? await findEmailById(db, email.id) : locked;
+  const locked = await lockMessage(tx.db, message.location_id, message.id);
+  const current = email ? await findEmailById(tx.db, email.id) : locked;
   if (!current) return;
   const status = transition(current.status, { kind: 'delivery', outcome });
   if (status === null || status === 'removed') return;
-  await updateMessage(db, message.id, {
+  // Each write records its own message.updated; the event log folds the message's into its email's.
+  await tx.messages.update(message, {
     status,
     date_updated: now,
     ...(error !== undefined ? { error: JSON.stringify(error) } : {}),
   });
-  if (email) await updateEmail(db, email.id, { status, date_updated: now });
+  if (email) await tx.emails.update(email, { status, date_updated: now });
 }
 
 /**
@@ -140,15 +140,6 @@ async function outboundDelivery(
   return delivery;
 }
 
-function statusEvent(message: MessageRow, email: EmailRow | undefined): EventIntent {
-  return {
-    type: 'message.updated',
-    locationId: message.location_id,
-    messageId: message.id,
-    ...(email ? { emailId: email.id } : {}),
-  };
-}
-
 export function deliverMessageJob(
   store: Store,
   clock: Clock,
@@ -184,21 +175,17 @@ export function deliverMessageJob(
           throw error;
         });
       onDelivery(result.status);
-      await store.unit(async ({ db: trx, emit }) => {
-        if (result.status === 'failed') await setStatus(trx, message, email, 'failed', clock.now(), result.error);
-        else await setStatus(trx, message, email, result.status, clock.now());
-        if (email) await recordEmailDelivery(trx, email.id, result, clock.now());
-        emit(statusEvent(message, email));
+      await store.unit(async (tx) => {
+        if (result.status === 'failed') await setStatus(tx, message, email, 'failed', clock.now(), result.error);
+        else await setStatus(tx, message, email, result.status, clock.now());
+        if (email) await recordEmailDelivery(tx, email, result, clock.now());
       });
     },
     async onDead(payload, _job, error) {
       const { message, email } = await load(payload);
       if (!message) return;
       const failure = { code: 'DELIVERY_FAILED', type: 'delivery', message: error };
-      await store.unit(async ({ db: trx, emit }) => {
-        await setStatus(trx, message, email, 'failed', clock.now(), failure);
-        emit(statusEvent(message, email));
-      });
+      await store.unit((tx) => setStatus(tx, message, email, 'failed', clock.now(), failure));
     },
   };
 }

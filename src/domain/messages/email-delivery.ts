@@ -1,7 +1,7 @@
 // What the built-in email service learned while sending an email: LCEmailStats-style event counters, merged by the
 // same rules as a custom provider's status report (docs/behaviour.md#provider-reports), and the outcome per recipient.
-import type { Executor } from '../../store/executor.js';
-import { findEmailById, updateEmail } from '../../store/repositories/emails.js';
+import { type EmailRow, findEmailById } from '../../store/repositories/emails.js';
+import type { Tx } from '../../store/unit-of-work.js';
 import {
   applyEventReport,
   type EmailEvents,
@@ -18,13 +18,13 @@ export interface EmailDeliveryFacts {
 
 /** Records the facts on the email, inside the transaction that records the delivery's status. */
 export async function recordEmailDelivery(
-  db: Executor,
-  emailId: string,
+  tx: Tx,
+  sent: Pick<EmailRow, 'id'>,
   facts: EmailDeliveryFacts,
   now: number,
 ): Promise<void> {
   if (!facts.emailEvents && !facts.recipients?.length) return;
-  const email = await findEmailById(db, emailId);
+  const email = await findEmailById(tx.db, sent.id);
   if (!email) return;
   const at = new Date(now).toISOString();
   const { events, timestamps } = applyEventReport(
@@ -44,7 +44,7 @@ export async function recordEmailDelivery(
     const upserted = upsertRecipients(recipients, known, originals, at);
     if (upserted.ok) recipients = upserted.recipients;
   }
-  await updateEmail(db, email.id, {
+  await tx.emails.update(email, {
     events: JSON.stringify(events),
     event_first_at: JSON.stringify(timestamps),
     recipients: JSON.stringify(recipients),

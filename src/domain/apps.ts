@@ -142,7 +142,7 @@ export class AppService {
     const { store, clock } = this.deps;
     await this.requireLocation(locationId);
     await this.get(appId);
-    const created = await installApp(store.db, locationId, appId, clock.now());
+    const created = await store.unit(({ db }) => installApp(db, locationId, appId, clock.now()));
     const app = (await installedApps(store.db, locationId)).find((row) => row.id === appId);
     if (!app) throw notFound('App');
     return { app, created };

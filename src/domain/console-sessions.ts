@@ -73,8 +73,10 @@ export class ConsoleSessionService {
     }
     const secret = randomBytes(32).toString('base64url');
     const row: ConsoleSessionRow = { ...session.row, id_hash: hashToken(secret) };
-    await deleteExpiredConsoleSessions(store.db, now);
-    await insertConsoleSession(store.db, row);
+    await store.unit(async ({ db }) => {
+      await deleteExpiredConsoleSessions(db, now);
+      await insertConsoleSession(db, row);
+    });
     return { secret, session: { ...session, row } };
   }
 
@@ -96,7 +98,7 @@ export class ConsoleSessionService {
   }
 
   async signOut(secret: string): Promise<void> {
-    await deleteConsoleSession(this.deps.store.db, hashToken(secret));
+    await this.deps.store.unit(({ db }) => deleteConsoleSession(db, hashToken(secret)));
   }
 
   /** Whether a location exists, for an admin session that names one to act on. */

@@ -82,7 +82,7 @@ export class DirectUploadService {
     const expiresAt = now + UPLOAD_URL_TTL_MS;
     const ext = /\.[A-Za-z0-9]{1,10}$/.exec(input.filename)?.[0] ?? '';
     const filePath = `location/${locationId}/conversations/${conversation.id}/${uploadId}${ext.toLowerCase()}`;
-    await insertUpload(store.db, {
+    const upload: UploadRow = {
       id: uploadId,
       location_id: locationId,
       conversation_id: conversation.id,
@@ -99,7 +99,8 @@ export class DirectUploadService {
       file_id: null,
       date_added: now,
       date_updated: now,
-    });
+    };
+    await store.unit(({ db }) => insertUpload(db, upload));
     const signed = { method: 'PUT', path: uploadPath(uploadId), maxBytes: maxFileSize, expiresAt };
     const query = new URLSearchParams({
       expires: String(expiresAt),
@@ -119,7 +120,7 @@ export class DirectUploadService {
     const now = clock.now();
     try {
       for (const upload of await staleUploads(store.db, now - COMPLETE_GRACE_MS, SWEEP_BATCH)) {
-        if (await expireUpload(store.db, upload.id, now)) await blobs.remove(upload.id);
+        if (await store.unit(({ db }) => expireUpload(db, upload.id, now))) await blobs.remove(upload.id);
       }
     } catch {
       // Only housekeeping: the next initiate tries again.

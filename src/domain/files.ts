@@ -178,7 +178,7 @@ export class FileService {
     // Queued first, on its own: should the transaction fail in a way that leaves a blob behind (the server dies
     // before it can clean up), the blob is collected once the transaction is surely over.
     const blobs = rows.map((row) => ({ locationId, key: row.storage_key }));
-    await enqueueBlobCollection(this.deps.store.db, blobs, now + ORPHAN_GRACE_MS, now);
+    await this.deps.store.unit(({ db }) => enqueueBlobCollection(db, blobs, now + ORPHAN_GRACE_MS, now));
     try {
       await this.deps.store.unit(async ({ db }) => {
         await insertFiles(db, rows);
@@ -227,9 +227,9 @@ export class FileService {
     const configured = this.deps.config.files.signingSecret;
     if (configured) return Promise.resolve(configured);
     this.signingSecret ??= (async () => {
-      const db = this.deps.store.db;
-      await putSettingIfAbsent(db, SIGNING_SECRET_SETTING, randomBytes(32).toString('hex'));
-      const stored = await getSetting(db, SIGNING_SECRET_SETTING);
+      const { store } = this.deps;
+      await store.unit(({ db }) => putSettingIfAbsent(db, SIGNING_SECRET_SETTING, randomBytes(32).toString('hex')));
+      const stored = await getSetting(store.db, SIGNING_SECRET_SETTING);
       if (!stored) throw new DomainError('INTERNAL', 'file signing secret is missing');
       return stored;
     })().catch((error) => {

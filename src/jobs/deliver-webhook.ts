@@ -104,7 +104,7 @@ export function deliverWebhookJob(deps: {
       if (outcome.error !== null) throw new Error(outcome.error);
     },
     async onDead(payload) {
-      await moveWebhookDelivery(store.db, payload.deliveryId, ['pending'], 'dead', clock.now());
+      await store.unit(({ db }) => moveWebhookDelivery(db, payload.deliveryId, ['pending'], 'dead', clock.now()));
     },
   };
 }

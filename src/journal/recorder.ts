@@ -81,7 +81,7 @@ export class JournalRecorder {
       });
       if (performance.now() - this.lastAgePrune > PRUNE_EVERY_MS) {
         this.lastAgePrune = performance.now();
-        await pruneJournalBefore(store.db, clock.now() - config.retentionMs);
+        await store.unit(({ db }) => pruneJournalBefore(db, clock.now() - config.retentionMs));
       }
     } catch (error) {
       // The journal is diagnostics: a batch that cannot be written is reported and dropped, never retried forever.

@@ -156,7 +156,7 @@ export class SnapshotLoader {
       const now = clock.now();
       // Queued before any byte is in place: should the process die before the transaction ends, they are collected.
       const blobs = [...storageKeys.values()].map((key) => ({ locationId, key }));
-      await enqueueBlobCollection(store.db, blobs, now + ORPHAN_GRACE_MS, now);
+      await store.unit(({ db }) => enqueueBlobCollection(db, blobs, now + ORPHAN_GRACE_MS, now));
       if (replace) await this.deps.beforeReplace();
       await store.unit(
         async ({ db }) => {

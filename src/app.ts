@@ -79,6 +79,8 @@ export function createApp({ config, store, clock = configuredClock(config), logS
   server.addHook('onReady', async () => services.realtime.start(server.log));
   server.addHook('preClose', async () => services.realtime.closeStreams());
   server.addHook('onClose', async () => services.realtime.close());
+  server.addHook('onReady', async () => services.housekeeping.start(server.log));
+  server.addHook('onClose', async () => services.housekeeping.stop());
   if (store.engine === 'postgres') {
     let stopFolding = () => {};
     server.addHook('onReady', async () => {

@@ -58,6 +58,12 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       v('JOB_LEASE_MS', '30000', 'how long a claimed job is held; renewed while it runs'),
       v('JOB_CONCURRENCY', '16', 'jobs one server runs at once'),
       v('JOB_CONCURRENCY_PER_LOCATION', '4', 'of which at most this many for one location'),
+      v('JOB_RETENTION_HOURS', '168', 'finished jobs (done, dead, cancelled) are deleted this long after they end'),
+      v(
+        'WEBHOOK_LOG_RETENTION_HOURS',
+        '168',
+        'delivered and dead webhook deliveries (and their attempts) are kept this long',
+      ),
     ],
   },
   {

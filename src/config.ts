@@ -35,6 +35,8 @@ export interface Config {
   workerEnabled: boolean;
   workerPollMs: number;
   jobs: { leaseMs: number; concurrency: number; perLocation: number };
+  /** How long finished records are kept before housekeeping deletes them (src/jobs/housekeeping.ts). */
+  retention: { jobsMs: number; webhookLogMs: number };
   /** Domain of the Message-IDs and default sender of emails Switchboard sends. */
   emailDomain: string;
   /** Built-in email goes out through this SMTP server (SMTP_URL); null: to the dev outbox. */
@@ -588,6 +590,10 @@ export function loadConfig(rawEnv: Env = process.env): Config {
       leaseMs: integer(env, 'JOB_LEASE_MS', 30_000, 1_000, 3_600_000),
       concurrency: integer(env, 'JOB_CONCURRENCY', 16, 1, 1_000),
       perLocation: integer(env, 'JOB_CONCURRENCY_PER_LOCATION', 4, 1, 1_000),
+    },
+    retention: {
+      jobsMs: integer(env, 'JOB_RETENTION_HOURS', 168, 1, 24 * 3650) * HOUR,
+      webhookLogMs: integer(env, 'WEBHOOK_LOG_RETENTION_HOURS', 168, 1, 24 * 3650) * HOUR,
     },
     emailDomain: parseEmailDomain(env.EMAIL_DOMAIN, publicUrl),
     files: parseFiles(env),

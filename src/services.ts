@@ -42,6 +42,7 @@ import { ConsoleSessions } from './http/console-session.js';
 import { collectBlobJob } from './jobs/collect-blob.js';
 import { deliverMessageJob } from './jobs/deliver-message.js';
 import { deliverWebhookJob } from './jobs/deliver-webhook.js';
+import { Housekeeping } from './jobs/housekeeping.js';
 import { JobRunner } from './jobs/runner.js';
 import { JournalRecorder } from './journal/recorder.js';
 import { registerProbes } from './metrics/probes.js';
@@ -59,6 +60,8 @@ import { WebhookSigner } from './webhooks/signer.js';
 export interface Services extends LiveChatServices {
   events: EventLog;
   jobs: JobRunner;
+  /** Deletes finished jobs and ended webhook deliveries past their retention. */
+  housekeeping: Housekeeping;
   metrics: Metrics;
   readiness: ReadinessCheck;
   messages: MessageService;
@@ -145,6 +148,7 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
   });
   const core = {
     jobs,
+    housekeeping: new Housekeeping(store, clock, config.retention),
     events,
     metrics,
     readiness: new ReadinessCheck(store, blobs),

@@ -191,3 +191,26 @@ export async function jobQueueDepths(db: Executor, now: number): Promise<JobQueu
     oldestDueAt: row.oldestDueAt === null ? null : Number(row.oldestDueAt),
   }));
 }
+
+/** Statuses a job never leaves: housekeeping may delete it once it is old enough. */
+export const FINISHED_JOB_STATUSES = ['done', 'dead', 'cancelled'] as const satisfies readonly JobStatus[];
+
+/**
+ * Deletes up to `limit` finished jobs that were due and last changed before `before`; answers how many. The `run_at`
+ * bound walks the jobs_due index (a finished job was due before it finished), `updated_at` keeps one retried for days.
+ */
+export async function deleteFinishedJobs(db: Executor, before: number, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('jobs')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('jobs')
+        .select('id')
+        .where('status', 'in', FINISHED_JOB_STATUSES)
+        .where('run_at', '<', before)
+        .where('updated_at', '<', before)
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -101,3 +101,26 @@ export async function moveWebhookDelivery(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/**
+ * Deletes up to `limit` deliveries that ended (delivered or dead) and last changed before `before`, with their attempts,
+ * in one transaction; answers how many deliveries.
+ */
+export async function deleteEndedWebhookDeliveries(db: Executor, before: number, limit: number): Promise<number> {
+  const work = async (tx: Executor) => {
+    const ids = (
+      await tx
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('status', 'in', ['delivered', 'dead'])
+        .where('updated_at', '<', before)
+        .limit(limit)
+        .execute()
+    ).map((row) => row.id);
+    if (ids.length === 0) return 0;
+    await tx.deleteFrom('webhook_attempts').where('delivery_id', 'in', ids).execute();
+    const result = await tx.deleteFrom('webhook_deliveries').where('id', 'in', ids).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  };
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}

@@ -14,9 +14,10 @@ import {
   insertContact,
   replaceContact,
 } from '../store/repositories/contacts.js';
-import { syncConversationWithContact } from '../store/repositories/conversations.js';
+import { findConversationByContact, syncConversationWithContact } from '../store/repositories/conversations.js';
 import type { Clock } from './clock.js';
 import { fullNameOf, normaliseDateOfBirth, normaliseEmail, normalisePhone, splitName } from './contact-fields.js';
+import { removeConversation } from './conversations.js';
 import { DomainError, notFound } from './errors.js';
 import { newId } from './ids.js';
 
@@ -255,8 +256,13 @@ export class ContactService {
   }
 
   async delete(locationId: string, id: string): Promise<void> {
-    // The contact's conversation goes with it (foreign keys cascade).
-    if (!(await this.store.unit(({ db }) => deleteContact(db, locationId, id)))) throw notFound('Contact');
+    const deleted = await this.store.unit(async (tx) => {
+      // The contact's conversation goes first, as a deleted conversation does: files released, deletion told.
+      const conversation = await findConversationByContact(tx.db, locationId, id);
+      if (conversation) await removeConversation(tx, conversation, this.clock.now());
+      return deleteContact(tx.db, locationId, id);
+    });
+    if (!deleted) throw notFound('Contact');
   }
 
   private async findDuplicate(db: Executor, row: ContactRow): Promise<Duplicate | null> {

@@ -15,6 +15,7 @@ import {
   replaceMembers,
   replaceScores,
 } from '../store/repositories/conversations.js';
+import type { Tx } from '../store/unit-of-work.js';
 import type { Clock } from './clock.js';
 import { buildSearch, type SearchParams } from './conversation-search.js';
 import { DomainError, notFound } from './errors.js';
@@ -34,6 +35,18 @@ export interface ConversationAdminUpdate {
   mentions?: string[];
   scores?: Record<string, number>;
   dueAt?: number | null;
+}
+
+/**
+ * Deletes a conversation in the caller's unit of work, as every path that ends one must: its messages go with it (foreign
+ * keys cascade), the files only they carried are released, and its deletion is told (conversation.deleted). Answers
+ * false when it was already gone.
+ */
+export async function removeConversation(tx: Tx, row: ConversationRow, now: number): Promise<boolean> {
+  await releaseConversationFiles(tx.db, row.location_id, row.id, now);
+  if (!(await deleteConversation(tx.db, row.location_id, row.id))) return false;
+  tx.emit({ type: 'conversation.deleted', locationId: row.location_id, conversation: row });
+  return true;
 }
 
 export interface SearchResult extends SearchPage {
@@ -110,10 +123,7 @@ export class ConversationService {
   async delete(locationId: string, id: string): Promise<void> {
     await this.store.unit(async (tx) => {
       const row = await findConversation(tx.db, locationId, id);
-      if (!row) throw notFound('Conversation');
-      await releaseConversationFiles(tx.db, locationId, id, this.clock.now());
-      if (!(await deleteConversation(tx.db, locationId, id))) throw notFound('Conversation');
-      tx.emit({ type: 'conversation.deleted', locationId, conversation: row });
+      if (!row || !(await removeConversation(tx, row, this.clock.now()))) throw notFound('Conversation');
     });
   }
 

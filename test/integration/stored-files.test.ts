@@ -10,6 +10,7 @@ import type { BlobStore } from '../../src/files/port.js';
 import { enqueueBlobCollection } from '../../src/jobs/collect-blob.js';
 import { TestClock } from '../helpers/clock.js';
 import { ENGINES } from '../helpers/engines.js';
+import { loggedEvents } from '../helpers/event-log.js';
 import { createContact, createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
 import {
   completeUpload,
@@ -138,6 +139,21 @@ describe.each(CASES)('stored files on %s with the %s blob store', (engine, store
     await runJobs();
     expect(await blobs.size(key)).toBeNull();
     expect((await download(url)).status).toBe(404);
+  });
+
+  it("removes the files of a deleted contact's conversation, and tells the conversation's deletion", async () => {
+    const conversation = await createConversation(location);
+    const url = await uploaded(conversation.id);
+    const key = await keyOf(url);
+    const deleted = await location.api.delete('contacts:delete-contact', `/contacts/${conversation.contactId}`);
+    expect(deleted.status).toBe(200);
+    await runJobs();
+    expect(await blobs.size(key)).toBeNull();
+    expect((await download(url)).status).toBe(404);
+    const told = (await loggedEvents(harness, location.locationId)).filter(
+      (event) => event.type === 'conversation.deleted' && event.payload.conversation?.id === conversation.id,
+    );
+    expect(told).toHaveLength(1);
   });
 
   it('keeps a file that a message of another conversation still attaches, whichever conversation or message goes', async () => {

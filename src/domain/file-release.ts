@@ -44,6 +44,15 @@ async function release(db: Executor, files: FileRow[], now: number): Promise<voi
   await enqueueBlobCollection(db, blobs, now, now);
 }
 
+/** Releases these stored files unless a message or email of the location still names one; call after the change. */
+export async function releaseFiles(db: Executor, locationId: string, ids: string[], now: number): Promise<void> {
+  const released: FileRow[] = [];
+  for (const file of await filesByIds(db, locationId, ids)) {
+    if (!(await fileStillAttached(db, locationId, file.id, {}))) released.push(file);
+  }
+  await release(db, released, now);
+}
+
 /** Call in the transaction that deletes the messages, before or after their rows go. */
 export async function releaseMessageFiles(db: Executor, messages: CarryingMessage[], now: number): Promise<void> {
   const going = messages.map((message) => message.id);

@@ -156,6 +156,33 @@ describe.each(CASES)('stored files on %s with the %s blob store', (engine, store
     expect(told).toHaveLength(1);
   });
 
+  it('removes a file a call message no longer names once attachments are replaced, unless another message names it', async () => {
+    const contact = await createContact(location, { phone: uniquePhone() });
+    const conversation = await createConversation(location, contact.id);
+    const [dropped, shared, staying] = [
+      await uploaded(conversation.id),
+      await uploaded(conversation.id, pngBytes(), 'shared.png'),
+      await uploaded(conversation.id, pngBytes(), 'staying.png'),
+    ];
+    const [droppedKey, sharedKey] = [await keyOf(dropped), await keyOf(shared)];
+    const sms = { type: 'SMS', contactId: contact.id, message: 'see attached', attachments: [shared] };
+    expect((await send(location, sms)).status).toBe(200);
+    const call = await location.api.post('conversations:add-an-outbound-message', '/conversations/messages/outbound', {
+      type: 'Call',
+      conversationId: conversation.id,
+    });
+    const path = `/conversations/messages/${call.body.messageId}/attachments`;
+    const replace = (attachments: string[]) =>
+      location.api.put('conversations:add-message-attachments', path, { attachments });
+    expect((await replace([dropped, shared, staying])).status).toBe(200);
+    expect((await replace([staying])).status).toBe(200);
+    await runJobs();
+    expect(await blobs.size(droppedKey)).toBeNull();
+    expect((await download(dropped)).status).toBe(404);
+    expect(await blobs.size(sharedKey)).toBe(pngBytes().length);
+    expect((await download(staying)).bytes.equals(pngBytes())).toBe(true);
+  });
+
   it('keeps a file that a message of another conversation still attaches, whichever conversation or message goes', async () => {
     const home = await createConversation(location);
     const url = await uploaded(home.id);

@@ -9,6 +9,7 @@ import type { Tx } from '../../store/unit-of-work.js';
 import type { Clock } from '../clock.js';
 import { type RecipientStatus, type RecipientUpdate, upsertRecipients } from '../email-status.js';
 import { DomainError, notFound } from '../errors.js';
+import { attachedFileIds, releaseFiles } from '../file-release.js';
 import { isEmailCode } from '../message-types.js';
 import { requireProviderOwner } from '../providers.js';
 import { requireAttachmentUrls } from './attachment-urls.js';
@@ -172,6 +173,11 @@ export async function replaceCallAttachments(
     ]);
   }
   await tx.messages.update(message, { attachments: JSON.stringify(attachments), date_updated: now });
+  // A stored file the message no longer names goes, as it would had the message been deleted, unless another
+  // message or email still names it.
+  const kept = new Set(attachedFileIds(JSON.stringify(attachments)));
+  const dropped = attachedFileIds(message.attachments).filter((id) => !kept.has(id));
+  if (dropped.length > 0) await releaseFiles(tx.db, locationId, dropped, now);
   return { success: true as const, messageId: message.id, attachments };
 }
 

@@ -19,3 +19,27 @@ export function conversationSearchText(contactText: string, lastMessageBody: str
   if (!lastMessageBody) return contactText;
   return `${contactText}\n${lastMessageBody.slice(0, 1000).toLowerCase()}`;
 }
+
+/** Plain text of an HTML body, enough for a summary line and for search. */
+export function textOf(html: string): string {
+  return html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * The text message search indexes (and highlights) for one email (migration 0029): its subject, then its body as plain
+ * text. SQLite's triggers call it as `switchboard_email_text(subject, body)`, registered on every connection
+ * (src/store/database.ts).
+ */
+export function emailSearchText(subject: string | null, html: string): string {
+  return subject ? `${subject} — ${textOf(html)}` : textOf(html);
+}

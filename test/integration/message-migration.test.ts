@@ -1,12 +1,13 @@
 // Migrations 0017 (messages clustered by conversation and date) and 0018 (full-text index) run on a database made by
 // the schema before them: every row, number and email survives, history reads in date order, the counts and the
-// full-text index keep working, and new messages number on from the old ones.
+// full-text index keep working, and new messages number on from the old ones; 0029 indexes every email of old threads.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.js';
 import { seed } from '../../src/seed/seeder.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
+import { searchMessages } from '../../src/store/repositories/message-search.js';
 import { conversationMessages, insertMessage } from '../../src/store/repositories/messages.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/engines.js';
 
@@ -144,5 +145,46 @@ describe.each(ENGINES)('message migrations from the previous schema on %s', (eng
     };
     expect(await matches(word)).toBeGreaterThan(0);
     expect(await matches('LLEGO')).toBe(1);
+  });
+});
+
+describe.each(ENGINES)('email search migration (0029) over existing threads on %s', (engine) => {
+  let database: TestDatabase;
+  let store: Store;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    store = openStore(database.config, { backgroundCheckpoints: false });
+    await migrateToLatest(store.db, engine, '0024_attached_files');
+    await seed(store, { ...OPTIONS, locations: 1 }, 'threads.example', null);
+    await migrateToLatest(store.db, engine);
+  }, 120_000);
+
+  afterAll(async () => {
+    await store?.close();
+    await database?.drop();
+  });
+
+  it('finds a thread by the subject and text of an email older than its latest', async () => {
+    const older = await sql<{ message_id: string; subject: string; body: string; location_id: string }>`
+      select e.message_id, e.subject, e.body, e.location_id from emails e
+      where exists (select 1 from emails later where later.message_id = e.message_id and later.date_added > e.date_added)
+      order by e.date_added limit 1`.execute(store.db);
+    const email = older.rows[0];
+    expect(email).toBeDefined();
+    if (!email) return;
+    const subjectWords = email.subject.toLowerCase().match(/[a-z]{4,}/g) ?? [];
+    const textWords = email.body
+      .replace(/<[^>]+>/g, ' ')
+      .toLowerCase()
+      .match(/[a-z]{4,}/g);
+    for (const words of [subjectWords.slice(0, 2), (textWords ?? []).slice(0, 3)]) {
+      expect(words.length).toBeGreaterThan(0);
+      const found = await searchMessages(store.db, { locationId: email.location_id, words, limit: 100 });
+      expect(
+        found.rows.map((row) => row.id),
+        words.join(' '),
+      ).toContain(email.message_id);
+    }
   });
 });

@@ -157,6 +157,51 @@ describe.each(ENGINES)('message search on %s', (engine) => {
     expect((await search({ q: 'recibido' })).body.messages.map((m) => m.id)).toEqual([first.body.messageId]);
   });
 
+  it('finds every email of a thread by its subject and text, never by its markup, highlighted in that email', async () => {
+    const emailContact = await createContact(location, { email: `thread-${Date.now()}@example.com` });
+    clock.advance(MINUTE);
+    const first = await send(location, {
+      type: 'Email',
+      contactId: emailContact.id,
+      html: '<p style="color: teal">Your quote for the <b>kitchen</b> remodel</p>',
+      subject: 'Presupuesto cocina',
+    });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    for (const html of ['<p>Could we move the start to March?</p>', '<div>Works for us, see you then</div>']) {
+      clock.advance(MINUTE);
+      const reply = await inbound(location, {
+        type: 'Email',
+        contactId: emailContact.id,
+        html,
+        emailMessageId: first.body.emailMessageId,
+      });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    }
+    const thread = first.body.messageId as string;
+    const matches = async (q: string) => {
+      const response = await search({ q });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      return response.body;
+    };
+    // The first and second emails are older than the thread's latest, whose text is the message's body.
+    for (const q of ['kitchen remodel', 'presupuesto', 'march', 'works see']) {
+      const body = await matches(q);
+      expect(
+        body.messages.map((m) => m.id),
+        q,
+      ).toEqual([thread]);
+      expect(body.total, q).toBe(1);
+    }
+    expect((await matches('kitchen remodel')).messages[0]?.highlight).toBe(
+      'Presupuesto cocina — Your quote for the <mark>kitchen</mark> <mark>remodel</mark>',
+    );
+    expect((await matches('march')).messages[0]?.highlight).toBe('Could we move the start to <mark>March</mark>?');
+    // Markup and style are no text; the words of one email are not matched with another's.
+    for (const q of ['teal', 'style', 'div', 'kitchen march']) expect((await matches(q)).total, q).toBe(0);
+    expect((await search({ q: 'presupuesto', channel: 'Email' })).body.total).toBe(1);
+    expect((await search({ q: 'presupuesto', channel: 'SMS' })).body.total).toBe(0);
+  });
+
   it('refuses a query without words, too many words, and a forged cursor', async () => {
     for (const q of ['', '!!! ...']) expect((await search({ q })).status).toBe(422);
     const many = Array.from({ length: 17 }, (_, i) => `w${i}`).join(' ');

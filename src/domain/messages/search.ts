@@ -1,10 +1,11 @@
 // Full-text search over every message of a location (docs/message-search.md): the words of a query folded to the
 // index's form, a channel narrowed to its type codes, a signed keyset cursor, and the highlight shown with each match.
 import type { Store } from '../../store/database.js';
-import { searchMessages } from '../../store/repositories/message-search.js';
+import { emailTextsOf, searchMessages } from '../../store/repositories/message-search.js';
+import type { MessageRow } from '../../store/repositories/messages.js';
 import { CursorSigner, queryDigest } from '../cursor.js';
 import { DomainError } from '../errors.js';
-import { EXPORT_CHANNELS, type ExportChannel } from '../message-types.js';
+import { EXPORT_CHANNELS, type ExportChannel, isEmailCode } from '../message-types.js';
 import { type MessageList, withEmailIds } from './read.js';
 import { escapeHtml } from './summary.js';
 
@@ -24,8 +25,8 @@ export interface MessageSearchParams {
 }
 
 export interface MessageSearchPage extends MessageList {
-  /** The folded words the query matched on, for highlights. */
-  words: string[];
+  /** Each message's highlight, by message id. */
+  highlights: Map<string, string>;
   total: number;
   nextCursor: string | null;
 }
@@ -48,16 +49,26 @@ export function queryWords(q: string): string[] {
   return words;
 }
 
+function tokensOf(text: string, words: readonly string[]) {
+  return [...text.matchAll(WORD)].map((match) => ({
+    start: match.index ?? 0,
+    end: (match.index ?? 0) + match[0].length,
+    hit: words.some((word) => foldWord(match[0]).startsWith(word)),
+  }));
+}
+
+/** Whether `text` holds every word (as the start of one of its words), as the indexes match. */
+function holdsEvery(text: string, words: readonly string[]): boolean {
+  const folded = [...text.matchAll(WORD)].map((match) => foldWord(match[0]));
+  return words.every((word) => folded.some((token) => token.startsWith(word)));
+}
+
 /**
  * An excerpt of `text` around its first matched word, HTML-escaped, with every word that starts with a query word
  * wrapped in <mark>; "…" where text was left out.
  */
 export function highlight(text: string, words: readonly string[]): string {
-  const tokens = [...text.matchAll(WORD)].map((match) => ({
-    start: match.index ?? 0,
-    end: (match.index ?? 0) + match[0].length,
-    hit: words.some((word) => foldWord(match[0]).startsWith(word)),
-  }));
+  const tokens = tokensOf(text, words);
   const first = tokens.find((token) => token.hit);
   let from = first ? Math.max(0, first.start - EXCERPT_BEFORE) : 0;
   // Start and end on word boundaries, never inside a word.
@@ -108,6 +119,25 @@ export class MessageSearchService {
     const last = page.rows.at(-1);
     const nextCursor =
       page.more && last ? await this.cursors.sign({ value: last.date_added, seq: last.seq }, digest) : null;
-    return { ...(await withEmailIds(db, page.rows)), words, total: page.total, nextCursor };
+    const highlights = await this.highlights(page.rows, words);
+    return { ...(await withEmailIds(db, page.rows)), highlights, total: page.total, nextCursor };
+  }
+
+  /**
+   * Each match's highlight, drawn from its text; an email thread matched by an older email (or a subject) is
+   * highlighted in the newest of its emails that holds every word.
+   */
+  private async highlights(rows: readonly MessageRow[], words: string[]): Promise<Map<string, string>> {
+    const threads = rows.filter((row) => isEmailCode(row.type) && !holdsEvery(row.body ?? '', words));
+    const emails = await emailTextsOf(
+      this.store.db,
+      threads.map((row) => row.id),
+    );
+    return new Map(
+      rows.map((row) => {
+        const text = emails.get(row.id)?.find((email) => holdsEvery(email, words)) ?? row.body ?? '';
+        return [row.id, highlight(text, words)];
+      }),
+    );
   }
 }

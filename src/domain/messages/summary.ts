@@ -1,6 +1,9 @@
 // Keeps a conversation's summary true as messages arrive: last message fields, manual/automated, unread count.
 import type { ConversationPatch, ConversationRow } from '../../store/repositories/conversations.js';
 import { contactSearchText, conversationSearchText } from '../../store/search-text.js';
+
+export { textOf } from '../../store/search-text.js';
+
 import { isSummaryCode, messageTypeName } from '../message-types.js';
 
 export interface SummaryMessage {
@@ -16,21 +19,6 @@ const AUTOMATED_SOURCES = new Set(['workflow', 'campaign', 'bulk_actions']);
 
 export function outboundAction(source: string | null): 'automated' | 'manual' {
   return source && AUTOMATED_SOURCES.has(source) ? 'automated' : 'manual';
-}
-
-/** Plain text of an HTML body, enough for a summary line and for search. */
-export function textOf(html: string): string {
-  return html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 /** Plain text made safe to embed in HTML (the inverse of what textOf decodes). */

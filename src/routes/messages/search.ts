@@ -1,7 +1,7 @@
 // Full-text message search (a Switchboard extension, docs/message-search.md). /conversations/messages/search is a
 // literal route, so it wins over /conversations/messages/:id.
 import type { FastifyRequest } from 'fastify';
-import { highlight, type MessageSearchParams } from '../../domain/messages/search.js';
+import type { MessageSearchParams } from '../../domain/messages/search.js';
 import { requestSchemas } from '../../http/openapi.js';
 import { authOf } from '../../http/pipeline.js';
 import { presentMessage } from '../../presenters/messages.js';
@@ -19,7 +19,7 @@ export function messageSearchRoutes({ messageSearch }: Services): Route[] {
         const page = await messageSearch.search(authOf(request).locationId, request.query);
         const messages = page.rows.map((row) => ({
           ...presentMessage(row, page.emailIds.get(row.id)),
-          highlight: highlight(row.body ?? '', page.words),
+          highlight: page.highlights.get(row.id) ?? '',
         }));
         return { messages, nextCursor: page.nextCursor, total: page.total };
       },

@@ -51,9 +51,6 @@ export class SeedPlan {
   readonly messageStarts: Float64Array;
   readonly endS: number;
   readonly startS: number;
-  /** Sort keys are (second - baseS) * conversationSpan + conversation index. */
-  readonly baseS: number;
-  readonly conversationSpan: number;
 
   constructor(readonly options: SeedOptions) {
     const { locations, contacts, conversations, messages } = options;
@@ -61,9 +58,6 @@ export class SeedPlan {
     if (conversations > contacts) throw new Error('seed needs at least as many contacts as conversations');
     this.endS = Math.floor(options.until / 1000);
     this.startS = this.endS - WINDOW_S;
-    this.baseS = this.startS;
-    this.conversationSpan = 2 ** Math.max(1, Math.ceil(Math.log2(conversations + 1)));
-    if (this.conversationSpan * (WINDOW_S * 2) > 2 ** 53) throw new Error('too many conversations for one seed');
 
     // Tenants differ in size (Zipf): the first location is the largest, the one benchmarks measure.
     const weights = Array.from({ length: locations }, (_, i) => 1 / (i + 1));
@@ -191,14 +185,5 @@ export class SeedPlan {
     const overshoot = (times[n - 1] as number) - this.endS;
     if (overshoot > 0) for (let k = 0; k < n; k++) times[k] = (times[k] as number) - overshoot;
     return times;
-  }
-
-  sortKey(second: number, c: number): number {
-    return (second - this.baseS + WINDOW_S) * this.conversationSpan + c;
-  }
-
-  decodeKey(key: number): { second: number; conversation: number } {
-    const conversation = key % this.conversationSpan;
-    return { conversation, second: (key - conversation) / this.conversationSpan + this.baseS - WINDOW_S };
   }
 }

@@ -1,6 +1,6 @@
 // `switchboard seed`: writes a realistic dataset straight through the store in bulk: locations, contacts, their
-// conversations (followers, mentions, summaries), then every message in time order across all conversations, as
-// a live system would have received them, with the email rows of email threads.
+// conversations (followers, mentions, summaries), then their messages conversation by conversation in the order the
+// clustered message table keeps them, with the email rows of email threads.
 import { sql } from 'kysely';
 import { newId } from '../domain/ids.js';
 import { type BulkLoad, withBulkLoad } from '../store/bulk-load.js';
@@ -120,13 +120,17 @@ export async function seed(
       progress.tick(options.contacts % 1000);
       measure(progress, 'contacts', options.contacts);
 
-      // Conversations, and the sort keys of all messages: (second, conversation), so one sort puts every message
-      // of the dataset in the order it happened.
-      const keys = new Float64Array(options.messages);
+      // Conversations in id order, and then their messages in the same order, each conversation's oldest first:
+      // the order of the clustered message key (conversation, date, seq), so every insert appends to the table
+      // rather than landing at a random place of it (migration 0017). The conversation id index grows at its end too.
+      for (let c = 0; c < options.conversations; c++) conversationIds[c] = newId();
+      const byId = Int32Array.from(conversationIds.keys()).sort((a, b) =>
+        (conversationIds[a] as string) < (conversationIds[b] as string) ? -1 : 1,
+      );
       progress = new Progress('conversations', options.conversations, output);
-      for (let c = 0; c < options.conversations; c++) {
-        const conversationId = newId();
-        conversationIds[c] = conversationId;
+      for (let i = 0; i < byId.length; i++) {
+        const c = byId[i] as number;
+        const conversationId = conversationIds[c] as string;
         const contactId = contactIds[plan.contactOfConversation(c)] as string;
         const seeded = seededConversation(conversationContext(plan, c, { conversationId, contactId }, emailDomain), c);
         await batches.add('conversations', seeded.row);
@@ -143,21 +147,20 @@ export async function seed(
             await batches.add(table, { ...member });
           }
         }
-        const start = plan.messageStarts[c] as number;
-        for (let k = 0; k < seeded.seconds.length; k++) keys[start + k] = plan.sortKey(seeded.seconds[k] as number, c);
-        if (c % 1000 === 999) progress.tick(1000);
+        if (i % 1000 === 999) progress.tick(1000);
       }
       await batches.flush();
       progress.tick(options.conversations % 1000);
       measure(progress, 'conversations', options.conversations);
 
-      keys.sort();
-      const ordinals = new Int32Array(options.conversations);
+      // Messages are numbered (seq) in the order they are written, as an import of each conversation's history would
+      // number them; a conversation's messages are at least MESSAGE_SPACING_S apart, so its date order is its k order.
+      let seq = seqs ?? 0;
+      let written = 0;
       progress = new Progress('messages', options.messages, output);
-      for (let i = 0; i < keys.length; i++) {
-        const { conversation: c, second } = plan.decodeKey(keys[i] as number);
-        const k = ordinals[c] as number;
-        ordinals[c] = k + 1;
+      for (const c of byId) {
+        const seconds = plan.messageSeconds(c);
+        if (seconds.length === 0) continue;
         const contact = plan.contactOfConversation(c);
         const ctx = conversationContext(
           plan,
@@ -166,14 +169,21 @@ export async function seed(
           emailDomain,
           contactFacts(plan, contact),
         );
-        const message = seededMessage(ctx, c, k, second, ctx.primary);
-        await batches.add('messages', seqs === null ? message.row : { ...message.row, seq: seqs + i + 1 });
-        for (const email of message.emails) await batches.add('emails', email);
-        emails += message.emails.length;
-        if (i % 1000 === 999) progress.tick(1000);
+        for (let k = 0; k < seconds.length; k++) {
+          const message = seededMessage(ctx, c, k, seconds[k] as number, ctx.primary);
+          seq += 1;
+          await batches.add('messages', seqs === null ? message.row : { ...message.row, seq });
+          for (const email of message.emails) await batches.add('emails', email);
+          emails += message.emails.length;
+        }
+        written += seconds.length;
+        if (written >= 1000) {
+          progress.tick(written);
+          written = 0;
+        }
       }
       await batches.flush();
-      progress.tick(options.messages % 1000);
+      progress.tick(written);
       measure(progress, 'messages', options.messages);
     },
     (phase, count) => {

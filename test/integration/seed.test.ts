@@ -27,7 +27,7 @@ const OPTIONS = {
 async function indexNames(store: Store): Promise<string[]> {
   const query =
     store.engine === 'sqlite'
-      ? sql<{ name: string }>`select name from sqlite_master where type = 'index' order by name`
+      ? sql<{ name: string }>`select name from sqlite_master where type in ('index', 'trigger') order by name`
       : sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() order by 1`;
   return (await query.execute(store.db)).rows.map((row) => row.name);
 }
@@ -166,6 +166,37 @@ describe.each(ENGINES)('seed on %s', (engine: EngineName) => {
         expect(found.body.conversations.map((c: { contactId: string }) => c.contactId)).toContain(contact.id);
       }
     }
+  });
+
+  it('indexes every seeded message and every email of a thread for message search', async () => {
+    const locationId = report.locations[0]?.id ?? '';
+    const search = async (q: string) => {
+      const found = await api.get('extensions:search-messages', '/conversations/messages/search', {
+        query: { locationId, q, limit: 100 },
+      });
+      expect(found.status, JSON.stringify(found.body)).toBe(200);
+      return found.body as { messages: { id: string }[]; total: number };
+    };
+    // A word of each kind of text: an SMS body, the subject of a thread's first email, the text of an older email.
+    const sms = await store.db
+      .selectFrom('messages')
+      .select(['body', 'location_id'])
+      .where('location_id', '=', locationId)
+      .where('type', '=', 2)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const smsWord = sms.body?.match(/[A-Za-z]{5,}/)?.[0] ?? '';
+    expect((await search(smsWord)).total).toBeGreaterThan(0);
+    const older = await sql<{ message_id: string; subject: string }>`select e.message_id, e.subject from emails e
+      where e.location_id = ${locationId} and exists (select 1 from emails later
+        where later.message_id = e.message_id and later.date_added > e.date_added)
+      order by e.id limit 1`.execute(store.db);
+    const email = older.rows[0];
+    if (!email) throw new Error('no thread of several emails seeded');
+    const bySubject = await search(email.subject);
+    expect(bySubject.total).toBeGreaterThan(0);
+    if (bySubject.total <= 100) expect(bySubject.messages.map((m) => m.id)).toContain(email.message_id);
   });
 
   it('keeps search totals exact as conversations come and go', async () => {

@@ -92,8 +92,8 @@ export const newRequestId = () => randomUUID();
  * `assignedTo` is a comma-separated list of user ids, read and never stored).
  */
 const ID_FIELD = /(Id|Ids\.\d+|^body\.assignedTo|userId)$/;
-/** The long texts a body stores (a message's text, an email's HTML). */
-const LONG_TEXT_FIELD = /^body\.(message|html|body|text)$/;
+/** The long texts a body stores (a message's text, an email's HTML, a contact's custom value: large-text fields). */
+const LONG_TEXT_FIELD = /^body\.((message|html|body|text)|customFields\.\d+\.(field_value|value))$/;
 
 /** The bound of a string at `path`, or undefined for one that is read and never stored (a query, a path). */
 function lengthBound(path: string): number | undefined {

@@ -190,6 +190,24 @@ describe.each(ENGINES)('contacts on %s', (engine) => {
     expect(same.status).toBe(200);
   });
 
+  it('keeps a large-text custom value up to the long-text bound, and refuses one past it with 422', async () => {
+    const long = 'Notes. '.repeat(7_000);
+    const created = await create(location, {
+      email: `notes.${unique()}@example.com`,
+      customFields: [{ id: 'notesField', field_value: long }],
+    });
+    expect(created.status, JSON.stringify(created.body).slice(0, 300)).toBe(201);
+    const read = await location.api.get('contacts:get-contact', `/contacts/${created.body.contact.id}`);
+    expect(JSON.stringify(read.body.contact.customFields)).toContain(long);
+    const tooLong = await create(location, {
+      email: `notes.${unique()}@example.com`,
+      customFields: [{ id: 'notesField', field_value: 'x'.repeat(200_001) }],
+    });
+    expect(tooLong.status).toBe(422);
+    const longName = await create(location, { email: `name.${unique()}@example.com`, companyName: 'x'.repeat(10_001) });
+    expect(longName.status).toBe(422);
+  });
+
   it('deletes a contact together with its conversation', async () => {
     const contact = await createContact(location);
     const conversation = await createConversation(location, contact.id);

@@ -143,3 +143,30 @@ export async function databaseBytes(settings: Settings, url: string): Promise<nu
     await peek.close();
   }
 }
+
+/**
+ * A copy of the seeded dataset named `name` (made afresh), for servers measured side by side that must not share
+ * one database's writer: SQLite copies the file, PostgreSQL creates a database from the seeded one as its template.
+ */
+export async function copyDataset(settings: Settings, url: string, name: string): Promise<string> {
+  if (settings.engine === 'sqlite') {
+    const file = url.slice('sqlite:'.length);
+    const copy = path.join(settings.dir, `sqlite-${settings.dataset.scale}-${name}.db`);
+    for (const suffix of ['', '-wal', '-shm']) {
+      fs.rmSync(`${copy}${suffix}`, { force: true });
+      if (suffix !== '-shm' && fs.existsSync(`${file}${suffix}`))
+        fs.copyFileSync(`${file}${suffix}`, `${copy}${suffix}`);
+    }
+    return `sqlite:${copy}`;
+  }
+  const copy = `${databaseName(settings.dataset)}_${name}`;
+  const admin = new pg.Client({ connectionString: `${settings.postgresUrl.replace(/\/+$/, '')}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${copy}`);
+    await admin.query(`create database ${copy} template ${databaseName(settings.dataset)}`);
+  } finally {
+    await admin.end();
+  }
+  return `${settings.postgresUrl.replace(/\/+$/, '')}/${copy}`;
+}

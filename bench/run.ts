@@ -5,11 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { databaseBytes, ensureSeeded, openPeek } from './dataset.js';
 import { walkExport, walkReference } from './export-walk.js';
+import { runJournalSuite } from './journal-ab.js';
 import { type LoadSpec, runLoad, runPaced } from './load.js';
 import { evaluate, markdown, type RunResults, type ScenarioResult, writeResults } from './report.js';
 import { runScale } from './scale.js';
 import { type Api, buildScenarios, drawSamples, type Scenario } from './scenarios.js';
-import { ADMIN_TOKEN, type ServerProcess, startPrism, startReference, startSwitchboard } from './servers.js';
+import { issueToken, type ServerProcess, startPrism, startReference, startSwitchboard } from './servers.js';
 import { loadSettings, machine } from './settings.js';
 
 const VERSION = '2021-07-28';
@@ -22,16 +23,6 @@ const STARTS = 3;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const round = (n: number) => Math.round(n * 10) / 10;
-
-async function issueToken(server: ServerProcess, locationId: string): Promise<string> {
-  const response = await fetch(`${server.url}/admin/v1/locations/${locationId}/tokens`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'benchmark' }),
-  });
-  if (response.status !== 201) throw new Error(`token issue answered ${response.status}: ${await response.text()}`);
-  return ((await response.json()) as { token: string }).token;
-}
 
 /**
  * The body the reference answers for a scenario: of a few of its requests (a write: only the first), the answer of
@@ -91,6 +82,7 @@ async function scaleSuite() {
 
 async function main() {
   if (process.env.BENCH_SUITE === 'scale') return scaleSuite();
+  if (process.env.BENCH_SUITE === 'journal') return runJournalSuite();
   const settings = loadSettings();
   const before = os.loadavg();
   log(`Switchboard benchmark: ${settings.engine}, ${settings.dataset.scale} dataset`);

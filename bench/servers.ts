@@ -14,6 +14,10 @@ export interface ServerProcess {
   /** Milliseconds from spawning the process to the first 200 from /healthz. */
   readyMs: number;
   memory(): { rssMB: number; peakRssMB: number };
+  /** CPU time the process has used so far (user + system, every thread), milliseconds. */
+  cpuMs(): number;
+  /** Read and write system calls the process has made so far (`/proc/<pid>/io`): deterministic where time is not. */
+  io(): { reads: number; writes: number };
   stop(): Promise<void>;
 }
 
@@ -39,6 +43,22 @@ function statusKB(pid: number, field: string): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
   return match ? Number(match[1]) : 0;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces), from field 3: utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+function io(pid: number): { reads: number; writes: number } {
+  const text = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return { reads: field('syscr'), writes: field('syscw') };
 }
 
 /** Ready when `readyPath` answers 200, or (`anyAnswer`) answers at all. */
@@ -87,6 +107,8 @@ async function start(
     pid,
     readyMs,
     memory: () => ({ rssMB: statusKB(pid, 'VmRSS') / 1024, peakRssMB: statusKB(pid, 'VmHWM') / 1024 }),
+    cpuMs: () => cpuMs(pid),
+    io: () => io(pid),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -98,10 +120,15 @@ async function start(
   };
 }
 
-export function startSwitchboard(databaseUrl: string, dataDir: string): Promise<ServerProcess> {
+export function startSwitchboard(
+  databaseUrl: string,
+  dataDir: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
   // BENCH_SWITCHBOARD: another build's bin/switchboard.js (an earlier commit, measured back to back with this one).
   const bin = process.env.BENCH_SWITCHBOARD || path.resolve('bin', 'switchboard.js');
-  return start([bin, 'serve'], {
+  return start([...nodeArgs, bin, 'serve'], {
     DATABASE_URL: databaseUrl,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
@@ -109,6 +136,7 @@ export function startSwitchboard(databaseUrl: string, dataDir: string): Promise<
     SWITCHBOARD_ADMIN_TOKEN: ADMIN_TOKEN,
     // HighLevel's limits (100 requests per 10 s per token) would cap every scenario: capacity, not policy, is measured.
     RATE_LIMIT_ENABLED: 'false',
+    ...env,
   });
 }
 
@@ -129,4 +157,15 @@ export function startPrism(): Promise<ServerProcess> {
       anyAnswer: true,
     },
   );
+}
+
+/** A private integration token of `locationId`, issued through the admin API. */
+export async function issueToken(server: ServerProcess, locationId: string): Promise<string> {
+  const response = await fetch(`${server.url}/admin/v1/locations/${locationId}/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'benchmark' }),
+  });
+  if (response.status !== 201) throw new Error(`token issue answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
 }

@@ -1,4 +1,5 @@
 // A recorded API call as the journal shows it. Bodies come back as JSON when what was kept parses, else as text.
+import { journalEntryId } from '../domain/sandbox/journal.js';
 import type { JournalRow } from '../store/repositories/request-journal.js';
 
 function bodyOf(text: string | null): unknown {
@@ -12,7 +13,7 @@ function bodyOf(text: string | null): unknown {
 
 export function presentJournalEntry(row: JournalRow) {
   return {
-    id: row.id,
+    id: journalEntryId(row),
     method: row.method,
     path: row.path,
     route: row.route,

@@ -475,8 +475,8 @@ export interface LocationRateLimitsTable {
 
 /** One public API request, as the sandbox journal recorded it (bodies trimmed, never a credential). */
 export interface RequestJournalTable {
+  /** Also the entry's id, as the journal shows it (migration 0025). */
   seq: Generated<number>;
-  id: string;
   location_id: string;
   method: string;
   path: string;

@@ -2,7 +2,8 @@
 // bodies trimmed and never a credential.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/domain/clock.js';
-import { JournalRecorder } from '../../src/journal/recorder.js';
+import { JournalRecorder, pruneInterval } from '../../src/journal/recorder.js';
+import { listJournal, type NewJournalRow } from '../../src/store/repositories/request-journal.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createContact, createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
@@ -89,7 +90,6 @@ describe.each(ENGINES)('request journal (%s)', (engine) => {
     const config = { enabled: true, maxBodyBytes: 1024, retentionMs: 3_600_000, maxRows: 100, flushMs: 50 };
     const recorder = new JournalRecorder({ store: harness.server.store, clock: systemClock, config });
     const row = (id: string, responseBody: string) => ({
-      id,
       location_id: location.locationId,
       method: 'POST',
       path: '/conversations/messages',
@@ -112,6 +112,58 @@ describe.each(ENGINES)('request journal (%s)', (engine) => {
     expect(entries.find((entry) => entry.traceId === 'with-nul-0000000000')?.requestBody).toBe(
       'text/plain body: a\uFFFDb',
     );
+  });
+
+  it('keeps exactly the newest JOURNAL_MAX_ROWS of a location, pruning its count once every tenth of them', async () => {
+    const location = await createLocation(harness);
+    const store = harness.server.store;
+    const maxRows = 20;
+    expect(pruneInterval(maxRows)).toBe(2);
+    const config = { enabled: true, maxBodyBytes: 1024, retentionMs: 3_600_000, maxRows, flushMs: 60_000 };
+    const recorder = new JournalRecorder({ store, clock: systemClock, config });
+    let calls = 0;
+    const call = (): NewJournalRow => ({
+      location_id: location.locationId,
+      method: 'GET',
+      path: '/conversations/search',
+      route: '/conversations/search',
+      query: '{}',
+      status: 200,
+      duration_ms: 1,
+      token_id: null,
+      app_id: null,
+      trace_id: `call-${++calls}`,
+      request_body: null,
+      response_body: null,
+      created_at: Date.now(),
+    });
+    const stored = async () =>
+      (
+        await store.db
+          .selectFrom('request_journal')
+          .select('trace_id')
+          .where('location_id', '=', location.locationId)
+          .orderBy('seq', 'desc')
+          .execute()
+      ).map((row) => row.trace_id);
+    const newest = (from: number, count: number) => Array.from({ length: count }, (_, i) => `call-${from - i}`);
+    const shown = async () =>
+      (await listJournal(store.db, location.locationId, { limit: 100, kept: maxRows })).map((row) => row.trace_id);
+
+    // A location the recorder has not seen yet is pruned with its first batch.
+    for (let i = 0; i < 25; i++) recorder.record(call());
+    await recorder.flush();
+    expect(await stored()).toEqual(newest(25, 20));
+    // One call more is not yet worth a prune: stored, but the journal still shows only the newest 20.
+    recorder.record(call());
+    await recorder.flush();
+    expect(await stored()).toEqual(newest(26, 21));
+    expect(await shown()).toEqual(newest(26, 20));
+    // The second call since the last prune prunes again, to exactly the newest 20.
+    recorder.record(call());
+    await recorder.flush();
+    expect(await stored()).toEqual(newest(27, 20));
+    expect(await shown()).toEqual(newest(27, 20));
   });
 
   it('masks a token sent as a query parameter, and records nothing of admin calls', async () => {

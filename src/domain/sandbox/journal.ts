@@ -22,6 +22,19 @@ function statusRange(status: string): [number, number] {
   return [Number(status), Number(status)];
 }
 
+const unknownAfter = () =>
+  new DomainError('VALIDATION_FAILED', ['after must be the id of a recorded request (a nextAfter)']);
+
+/** A journal entry's id is its sequence number (migration 0025), shown as a string. */
+export function journalEntryId(row: JournalRow): string {
+  return String(row.seq);
+}
+
+function entrySeq(id: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(id)) throw unknownAfter();
+  return Number(id);
+}
+
 export class RequestJournal {
   constructor(private readonly deps: { store: Store; recorder: JournalRecorder }) {}
 
@@ -30,18 +43,19 @@ export class RequestJournal {
     const { store, recorder } = this.deps;
     if (!(await findLocation(store.db, locationId))) throw notFound('Location');
     await recorder.flush();
-    if (query.after !== undefined && !(await journalEntryExists(store.db, query.after))) {
-      throw new DomainError('VALIDATION_FAILED', ['after must be the id of a recorded request (a nextAfter)']);
-    }
+    const after = query.after === undefined ? undefined : entrySeq(query.after);
+    if (after !== undefined && !(await journalEntryExists(store.db, locationId, after))) throw unknownAfter();
     const rows = await listJournal(store.db, locationId, {
       limit: query.limit + 1,
-      ...(query.after !== undefined ? { after: query.after } : {}),
+      kept: recorder.maxRows,
+      ...(after !== undefined ? { after } : {}),
       ...(query.method ? { method: query.method.toUpperCase() } : {}),
       ...(query.route ? { route: routeTemplate(query.route) } : {}),
       ...(query.status ? { status: statusRange(query.status) } : {}),
     });
     const page = rows.slice(0, query.limit);
-    return { rows: page, nextAfter: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+    const last = page.at(-1);
+    return { rows: page, nextAfter: rows.length > query.limit && last ? journalEntryId(last) : null };
   }
 
   /** Everything recorded so far is written (a reset flushes first, so nothing of the location lands after it). */

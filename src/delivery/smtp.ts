@@ -2,10 +2,11 @@
 // and References Switchboard threads by, so replies thread in mail clients; CC and BCC become envelope recipients
 // (BCC never appears in the headers). Acceptance by the server (250 after DATA) is `delivered`, with the
 // LCEmailStats-style events `accepted` and `delivered`; 4xx and connection failures are retried, 5xx are final.
-import nodemailer from 'nodemailer';
+import type nodemailer from 'nodemailer';
 import type { SmtpConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { textOf } from '../domain/messages/summary.js';
+import { onFirstUse } from '../lazy-package.js';
 import { AttachmentError, type EmailAttachmentLoader, type MailAttachment } from './email-attachments.js';
 import {
   type DeliveryAdapter,
@@ -14,6 +15,8 @@ import {
   type OutboundDelivery,
   TransientDeliveryError,
 } from './port.js';
+
+const loadNodemailer = onFirstUse<typeof nodemailer>('nodemailer');
 
 /** What nodemailer puts on a failed send: an SMTP reply when the server gave one, else its own error code. */
 interface SmtpFailure {
@@ -96,7 +99,7 @@ export class SmtpAdapter implements DeliveryAdapter {
     private readonly attachments: EmailAttachmentLoader,
     private readonly clock: Clock,
   ) {
-    this.transport = nodemailer.createTransport({
+    this.transport = loadNodemailer().createTransport({
       host: config.host,
       port: config.port,
       secure: config.secure,

@@ -1,6 +1,6 @@
 // Request validators: query strings and path parameters arrive as text and are coerced to the schema's types;
 // JSON bodies are not coerced, so `{"name": 42}` is a 422 as it is at HighLevel.
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import formats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 
@@ -16,5 +16,24 @@ function createAjv(coerceTypes: Options['coerceTypes']): Ajv {
 const forText = createAjv('array');
 const forBodies = createAjv(false);
 
-export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? forBodies : forText).compile(schema as object);
+/** A validator Fastify calls as Ajv's own: the answer, then `errors` read off the function. */
+interface LazyValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/**
+ * Each route's schemas are compiled on their first request, not at start: compiling every schema of the spec was
+ * most of the time a server took to become ready, and a route never called costs nothing. The first call pays a
+ * millisecond or two, once per process.
+ */
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
+  let compiled: ValidateFunction | undefined;
+  const validate: LazyValidator = (data) => {
+    compiled ??= (httpPart === 'body' ? forBodies : forText).compile(schema as object);
+    const valid = compiled(data) as boolean;
+    validate.errors = compiled.errors;
+    return valid;
+  };
+  return validate;
+};

@@ -1,7 +1,7 @@
 // A raw RFC 822 email (received over SMTP or posted by an operator) → what Switchboard records of it: the sender,
 // recipients, the Message-IDs that place it in a thread, subject, HTML body and attachments. Parsed by mailparser.
 
-import { type AddressObject, type EmailAddress, simpleParser } from 'mailparser';
+import type { AddressObject, EmailAddress } from 'mailparser';
 import { DomainError } from '../domain/errors.js';
 import { MAX_ID_LENGTH, MAX_TEXT_LENGTH } from '../domain/text-bounds.js';
 
@@ -84,6 +84,9 @@ function checkStorable(email: ReceivedEmail): ReceivedEmail {
 }
 
 async function parseMime(raw: Buffer) {
+  // Loaded on the first email: the MIME parser and its charset tables are a good part of a server's start-up, and
+  // most servers take no inbound email.
+  const { simpleParser } = await import('mailparser');
   try {
     return await simpleParser(raw, { skipImageLinks: true });
   } catch (error) {

@@ -8,12 +8,15 @@
 // front where the connection must be encrypted.
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
+import type { SMTPServerDataStream } from 'smtp-server';
 import type { SmtpListenConfig } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import type { InboundEmailService } from '../domain/messages/inbound-email.js';
 import { TokenBuckets } from '../http/token-bucket.js';
+import { onFirstUse } from '../lazy-package.js';
 import { parseEmail } from './parse.js';
+
+const loadSmtpServer = onFirstUse<typeof import('smtp-server')>('smtp-server');
 
 export interface InboundSmtpListener {
   readonly port: number;
@@ -58,7 +61,7 @@ export async function startSmtpListener(
   };
   const perClient = new TokenBuckets(config.messagesPerMinute, config.messagesPerMinute);
   const auth = config.auth;
-  const server = new SMTPServer({
+  const server = new (loadSmtpServer().SMTPServer)({
     name: domain,
     banner: 'Switchboard',
     size: config.maxBytes,

@@ -1,7 +1,10 @@
 // Rate-limit counts in Redis, so several servers share one budget: both windows are checked and counted by one Lua
 // script, atomically. Keys carry a hash tag, so a key's two counters live on one node of a cluster too.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { onFirstUse } from '../lazy-package.js';
 import { burstWindow, DAY_MS, dayWindow, type RateCounter, type Usage, type WindowLimits } from './port.js';
+
+const loadIoredis = onFirstUse<typeof import('ioredis')>('ioredis');
 
 // KEYS: burst counter, daily counter. ARGV: burstMax, dailyMax, burst TTL ms, daily TTL ms.
 const TAKE = `
@@ -36,7 +39,11 @@ export class RedisRateCounter implements RateCounter {
     private readonly prefix = 'switchboard:ratelimit',
   ) {
     // No offline queue: while Redis is unreachable a request fails at once (and is let through) instead of waiting.
-    this.redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.redis = new (loadIoredis().Redis)(url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    });
     this.redis.on('error', onError);
     this.redis.defineCommand('switchboardRateLimitTake', { numberOfKeys: 2, lua: TAKE });
     // defineCommand adds the method at run time; ioredis cannot type it.

@@ -3,10 +3,13 @@
 // lost while reconnecting delays a stream by at most one poll, and never loses an event.
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
+import { onFirstUse } from '../lazy-package.js';
 import type { Database } from '../store/schema.js';
 import { type BusListener, type EventBus, LocalListeners, type RealtimeLogger, silentLogger } from './bus.js';
 import type { BusMessage } from './types.js';
+
+const loadPg = onFirstUse<typeof pg>('pg');
 
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 const MAX_PAYLOAD = 7_900;
@@ -70,7 +73,7 @@ export class PostgresBus implements EventBus {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.url });
+    const client = new (loadPg().Client)({ connectionString: this.options.url });
     client.on('notification', (notification) => this.receive(notification));
     // An error is followed by 'end'; reconnecting happens there, once.
     client.on('error', (error) => this.log.warn({ err: error }, 'realtime: LISTEN connection failed'));

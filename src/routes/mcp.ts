@@ -1,7 +1,6 @@
 // HighLevel's MCP endpoint, /mcp/ (and /mcp): Streamable HTTP, stateless. POST carries JSON-RPC; GET (a standalone
 // event stream) and DELETE (ending a session) are refused as HighLevel refuses them, for there are no sessions.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { serveMcp } from '../mcp/server.js';
 import { buildTools } from '../mcp/tools.js';
 import type { Services } from '../services.js';
 import { switchboardVersion } from '../version.js';
@@ -29,7 +28,8 @@ export function mcpRoutes({ auth, outbox, config }: Services, routes: Route[]): 
       url: '/mcp/',
       // Authentication is per tool call, as HighLevel's: listing the tools needs no token (docs/mcp.md).
       access: { kind: 'public' },
-      handler: (request, reply) => serveMcp(request, reply, deps),
+      // The MCP SDK is loaded by the first call: most servers never take one, and it weighs on start-up.
+      handler: async (request, reply) => (await import('../mcp/server.js')).serveMcp(request, reply, deps),
     },
     {
       method: 'GET',

@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pgModule from 'pg';
 import type { DatabaseConfig } from '../config.js';
+import { onFirstUse } from '../lazy-package.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './checkpointer.js';
 import { guardedDialect } from './guarded-dialect.js';
 import type { Database } from './schema.js';
@@ -52,6 +53,8 @@ export type StoreUsage =
   /** Units of work waiting for the next batch commit (one connection does all writing). */
   | { engine: 'sqlite'; queuedUnits: number };
 
+const pg = onFirstUse<typeof pgModule>('pg');
+
 const immediately = () => Promise.resolve();
 
 const INT8_OID = 20;
@@ -63,7 +66,7 @@ function postgresTypes() {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
       if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
       // biome-ignore lint/suspicious/noExplicitAny: pg's own overloads do not accept the union
-      return pg.types.getTypeParser(oid, format as any);
+      return pg().types.getTypeParser(oid, format as any);
     },
   };
 }
@@ -147,7 +150,7 @@ export function openStore(config: DatabaseConfig, options: StoreOptions = {}): S
     const usage = (): StoreUsage => ({ engine: 'sqlite', queuedUnits: batches.queued });
     return { ...unitsOf(units), db, engine: 'sqlite', sqlite, writes, durable, usage, close };
   }
-  const pool = new pg.Pool({
+  const pool = new (pg().Pool)({
     connectionString: config.url,
     max: config.poolSize,
     types: postgresTypes(),

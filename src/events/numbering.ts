@@ -1,7 +1,8 @@
-// PostgreSQL's numbering of committed events (numberEvents): run for a location right after a transaction that wrote
-// its events commits, once at a time per location on this server (a request meanwhile asks for one more run, which
-// numbers everything committed by then, so a busy location is numbered in batches). A failed run is retried with
-// backoff, and the realtime poll sweeps up events whose server stopped before numbering them.
+// PostgreSQL's numbering of committed events (numberEvents): asked for a location right after a transaction that wrote
+// its events commits. One run at a time on this server numbers every location asked for since the last one began, in
+// one statement (a request meanwhile waits for the next run), so a busy server numbers in batches: under load one
+// short statement serves many commits of many locations. A failed run is retried with backoff, and the realtime
+// poll sweeps up events whose server stopped before numbering them.
 import type { Store } from '../store/database.js';
 import { locationsAwaitingNumbers, numberEvents } from '../store/repositories/events.js';
 
@@ -10,64 +11,71 @@ const FIRST_RETRY_MS = 50;
 const LAST_RETRY_MS = 5_000;
 
 export class EventNumbering {
-  private readonly running = new Map<string, Promise<void>>();
-  private readonly again = new Set<string>();
-  private readonly retries = new Map<string, { timer: NodeJS.Timeout; delay: number }>();
+  /** Locations asked for since the current run took its set. */
+  private readonly asked = new Set<string>();
+  private running: Promise<void> | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private lastDelay = 0;
   private closed = false;
 
   constructor(
     private readonly store: Store,
     /** Told of a location's new head once events are numbered up to it. */
     private readonly numbered: (locationId: string, head: number) => void,
-    private readonly failed: (error: unknown, locationId: string) => void,
+    private readonly failed: (error: unknown, locationIds: string[]) => void,
   ) {}
 
-  /** Numbers the location's committed events now (or once more right after the run in progress). */
+  /** Numbers the location's committed events in the next run; resolves once no run is due. */
   settle(locationId: string): Promise<void> {
-    const current = this.running.get(locationId);
-    if (current) {
-      this.again.add(locationId);
-      return current;
-    }
-    const run = this.run(locationId).finally(() => this.running.delete(locationId));
-    this.running.set(locationId, run);
-    return run;
+    this.asked.add(locationId);
+    if (this.retry) return Promise.resolve();
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+    });
+    return this.running;
   }
 
   /** Numbers the events of locations whose server stopped before it could. */
   async sweep(): Promise<void> {
-    for (const locationId of await locationsAwaitingNumbers(this.store.db, 100)) await this.settle(locationId);
+    const waiting = await locationsAwaitingNumbers(this.store.db, 100);
+    await Promise.all(waiting.map((locationId) => this.settle(locationId)));
   }
 
   close(): void {
     this.closed = true;
-    for (const { timer } of this.retries.values()) clearTimeout(timer);
-    this.retries.clear();
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
   }
 
-  private async run(locationId: string): Promise<void> {
-    do {
-      this.again.delete(locationId);
+  private async run(): Promise<void> {
+    while (this.asked.size > 0 && !this.closed) {
+      const locations = [...this.asked];
+      this.asked.clear();
       try {
-        const result = await numberEvents(this.store.db, locationId, BATCH);
-        if (result.numbered > 0) this.numbered(locationId, result.head);
-        if (result.waiting) this.again.add(locationId);
-        this.retries.delete(locationId);
+        for (const result of await numberEvents(this.store.db, locations, BATCH)) {
+          this.numbered(result.locationId, result.head);
+          if (result.waiting) this.asked.add(result.locationId);
+        }
+        this.lastDelay = 0;
       } catch (error) {
-        this.failed(error, locationId);
-        this.retry(locationId);
+        this.failed(error, locations);
+        for (const locationId of locations) this.asked.add(locationId);
+        this.retryLater();
         return;
       }
-    } while (this.again.has(locationId) && !this.closed);
+    }
   }
 
-  /** After a failure (the database briefly away): again later, backing off. */
-  private retry(locationId: string): void {
+  /** After a failure (the database briefly away): every location asked for, again later, backing off. */
+  private retryLater(): void {
     if (this.closed) return;
-    const previous = this.retries.get(locationId);
-    const delay = previous ? Math.min(LAST_RETRY_MS, previous.delay * 2) : FIRST_RETRY_MS;
-    const timer = setTimeout(() => void this.settle(locationId), delay);
-    timer.unref();
-    this.retries.set(locationId, { timer, delay });
+    const delay = this.lastDelay ? Math.min(LAST_RETRY_MS, this.lastDelay * 2) : FIRST_RETRY_MS;
+    this.lastDelay = delay;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      const [first] = this.asked;
+      if (first !== undefined) void this.settle(first);
+    }, delay);
+    this.retry.unref();
   }
 }

@@ -58,7 +58,7 @@ export class RealtimeHub implements EventNotifier {
       ? new EventNumbering(
           store,
           (locationId, head) => this.announce(locationId, head),
-          (error, locationId) => this.log.warn({ err: error, locationId }, 'realtime: numbering events failed'),
+          (error, locationIds) => this.log.warn({ err: error, locationIds }, 'realtime: numbering events failed'),
         )
       : null;
   }

@@ -21,6 +21,7 @@ import * as m0020 from './migrations/0020_console_sessions.js';
 import * as m0022 from './migrations/0022_job_holders.js';
 import * as m0024 from './migrations/0024_attached_files.js';
 import * as m0025 from './migrations/0025_journal_ids.js';
+import * as m0026 from './migrations/0026_number_events_function.js';
 import * as m0029 from './migrations/0029_email_search.js';
 import * as m0031 from './migrations/0031_ended_webhook_deliveries.js';
 import type { Database } from './schema.js';
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0022_job_holders': m0022,
   '0024_attached_files': m0024,
   '0025_journal_ids': m0025,
+  '0026_number_events_function': m0026,
   '0029_email_search': m0029,
   '0031_ended_webhook_deliveries': m0031,
 };

@@ -1,9 +1,9 @@
 // The domain event log: appended with gap-free per-location sequence numbers, read back by sequence. SQLite numbers
 // an event as it is written (one writer at a time); PostgreSQL after its transaction commits (numberEvents).
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Engine } from '../database.js';
 import type { Executor } from '../executor.js';
-import type { Database, DomainEventsTable } from '../schema.js';
+import type { DomainEventsTable } from '../schema.js';
 
 export type EventRow = DomainEventsTable;
 
@@ -28,40 +28,23 @@ export async function reserveEventSeqs(db: Executor, locationId: string, count: 
   return Number(row.seq) - count + 1;
 }
 
-async function lockSequence(db: Executor, locationId: string): Promise<number> {
-  const read = () =>
-    sql<{ seq: string }>`SELECT seq FROM location_event_seqs WHERE location_id = ${locationId} FOR UPDATE`.execute(db);
-  let locked = await read();
-  if (locked.rows.length === 0) {
-    await sql`INSERT INTO location_event_seqs (location_id, seq) VALUES (${locationId}, 0)
-      ON CONFLICT (location_id) DO NOTHING`.execute(db);
-    locked = await read();
-  }
-  return Number(locked.rows[0]?.seq ?? 0);
-}
-
 /**
- * PostgreSQL: numbers a location's committed events after its head, in the order they were written. Only committed
- * events are visible here, and one numbering of a location runs at a time (its sequence row is held for this short
- * step, never by writers), so a number is given once, to a committed event, after every smaller one: a reader that
- * has read up to a number can never be passed by an event given a smaller one later. Answers the head, how many
- * were numbered, and whether more wait (past `limit`).
+ * PostgreSQL: numbers the committed events of `locations` after each one's head, in the order they were written, up to
+ * `limit` each; one statement (switchboard_number_events, migration 0026). Only committed events are visible to it,
+ * and it holds each location's sequence row while it runs (never writers), so a number is given once, to a committed
+ * event, after every smaller one: a reader that has read up to a number can never be passed by an event given a
+ * smaller one later. Answers, for each location that got numbers, its new head, how many it got, and whether more
+ * wait (past `limit`).
  */
-export async function numberEvents(db: Kysely<Database>, locationId: string, limit: number) {
-  return db.transaction().execute(async (trx) => {
-    let head = await lockSequence(trx, locationId);
-    const numbered = await sql<{ seq: string }>`
-      WITH next AS (
-        SELECT pos, row_number() OVER (ORDER BY pos) AS n FROM domain_events
-        WHERE location_id = ${locationId} AND seq IS NULL ORDER BY pos LIMIT ${limit})
-      UPDATE domain_events d SET seq = ${head} + next.n FROM next WHERE d.pos = next.pos RETURNING d.seq`.execute(trx);
-    const count = numbered.rows.length;
-    if (count > 0) {
-      head += count;
-      await sql`UPDATE location_event_seqs SET seq = ${head} WHERE location_id = ${locationId}`.execute(trx);
-    }
-    return { head, numbered: count, waiting: count === limit };
-  });
+export async function numberEvents(db: Executor, locations: string[], limit: number) {
+  const result = await sql<{ location_id: string; head: string; numbered: number }>`
+    SELECT location_id, head, numbered FROM switchboard_number_events(${locations}::text[], ${limit})`.execute(db);
+  return result.rows.map((row) => ({
+    locationId: row.location_id,
+    head: Number(row.head),
+    numbered: Number(row.numbered),
+    waiting: Number(row.numbered) >= limit,
+  }));
 }
 
 /** PostgreSQL: locations with committed events not yet numbered (a server stopped before numbering them). */

@@ -26,6 +26,11 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       v('SWITCHBOARD_ADMIN_TOKEN', 'generated and kept', 'bearer token of the admin API (at least 16 characters)'),
       v('LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent'),
       v('LOG_FORMAT', 'json', 'json (one JSON object a line, for machines) or pretty (for people at a terminal)'),
+      v(
+        'SHUTDOWN_DRAIN_MS',
+        '0',
+        'on SIGTERM, keep serving this long with /readyz at 503 (so load balancers stop sending) before closing',
+      ),
       v('METRICS_TOKEN', 'unset (open)', 'bearer token a scrape of /metrics must carry (at least 16 characters)'),
       v('BOOTSTRAP_DEMO', 'true', 'create a demo location and token on an empty database'),
       v('SEARCH_MAX_LIMIT', '100', 'largest page size of the conversation search'),

@@ -29,6 +29,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** JSON lines (for machines), or pino-pretty's coloured lines (for people at a terminal). */
   logFormat: 'json' | 'pretty';
+  /** How long a stopping server goes on serving, unready, before it closes (SHUTDOWN_DRAIN_MS). */
+  shutdownDrainMs: number;
   /** Create the demo location and token on an empty database. */
   bootstrapDemo: boolean;
   /** Run the job loop (deliveries, scheduled sends) inside this server. */
@@ -582,6 +584,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     searchMaxLimit: integer(env, 'SEARCH_MAX_LIMIT', 100, 1, 1000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
+    shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 0, 0, 600_000),
     bootstrapDemo: flag(env, 'BOOTSTRAP_DEMO', true),
     mcpSandboxTools: flag(env, 'MCP_SANDBOX_TOOLS', false),
     workerEnabled: flag(env, 'WORKER_ENABLED', true),

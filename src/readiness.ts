@@ -14,10 +14,10 @@ const CHECK_TIMEOUT_MS = 5_000;
 export type CheckName = 'database' | 'migrations' | 'blobStore';
 export type CheckResult = { status: 'ok' } | { status: 'failing'; reason: string };
 
-export interface Readiness {
-  ready: boolean;
-  checks: Record<CheckName, CheckResult>;
-}
+export type Readiness =
+  | { ready: boolean; checks: Record<CheckName, CheckResult> }
+  /** The server is shutting down: a load balancer should send it nothing more, whatever its checks would say. */
+  | { ready: false; stopping: true };
 
 class CheckFailed extends Error {
   constructor(readonly reason: string) {
@@ -34,12 +34,20 @@ function withTimeout<T>(work: Promise<T>): Promise<T> {
 }
 
 export class ReadinessCheck {
+  private stopping = false;
+
   constructor(
     private readonly store: Store,
     private readonly blobs: BlobStore,
   ) {}
 
+  /** From now on the server is not ready: it is shutting down (server.ts, first thing on close). */
+  stop(): void {
+    this.stopping = true;
+  }
+
   async check(log: FastifyBaseLogger): Promise<Readiness> {
+    if (this.stopping) return { ready: false, stopping: true };
     const run = async (name: CheckName, reason: string, work: () => Promise<void>): Promise<CheckResult> => {
       try {
         await withTimeout(work());

@@ -91,6 +91,9 @@ export async function startServer(
       bootstrap: report,
       inboundSmtp,
       close: async () => {
+        // Unready first, so load balancers stop sending; with SHUTDOWN_DRAIN_MS, still serving while they notice.
+        app.services.readiness.stop();
+        if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
         await inboundSmtp?.close();
         await app.services.jobs.stop();
         // Closing closes idle connections once; one whose last answer was still streaming (a file) becomes idle just

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENGINES } from '../helpers/engines.js';
+import { createContact, createLocation } from '../helpers/factories.js';
 import { type Harness, type Response, startHarness } from '../helpers/harness.js';
 
 const SECRET = 'readiness-secret-never-shown';
@@ -96,5 +97,27 @@ describe.each(ENGINES)('readiness on %s', (engine) => {
       migrations: { status: 'failing', reason: `not applied: ${last}` },
       blobStore: { status: 'ok' },
     });
+  });
+
+  it('answers 503 stopping from the moment it is told to stop, while it still serves through the drain', async () => {
+    const stopping = await startHarness(engine, { env: { SHUTDOWN_DRAIN_MS: '4000' } });
+    harness = stopping;
+    const location = await createLocation(stopping);
+    expect((await readyz(stopping)).status).toBe(200);
+    const closed = stopping.close();
+    harness = undefined;
+    try {
+      const response = await readyz(stopping);
+      expect(response.status).toBe(503);
+      expect(response.body).toMatchObject({ status: 'stopping' });
+      // Only readiness changes: the server goes on serving while a load balancer takes it out of rotation.
+      const contact = await createContact(location);
+      expect(contact.id).toEqual(expect.any(String));
+      expect(
+        (await stopping.admin.request('GET', null, '/healthz', { headers: { authorization: undefined } })).status,
+      ).toBe(200);
+    } finally {
+      await closed;
+    }
   });
 });

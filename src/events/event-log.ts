@@ -6,11 +6,10 @@ import { newId } from '../domain/ids.js';
 import { isEmailCode } from '../domain/message-types.js';
 import { presentEventPayload } from '../presenters/events.js';
 import type { Store } from '../store/database.js';
-import type { Executor } from '../store/executor.js';
 import { type ConversationRow, findConversation } from '../store/repositories/conversations.js';
 import { emailIdsByMessage, findEmailById } from '../store/repositories/emails.js';
 import { insertEvents, numbersAfterCommit, reserveEventSeqs } from '../store/repositories/events.js';
-import { findMessageById } from '../store/repositories/messages.js';
+import { findMessageById, type MessageRow } from '../store/repositories/messages.js';
 import type { Tx } from '../store/unit-of-work.js';
 import type { DomainEvent, EventIntent, EventNotifier, EventSink, RecordedPayload } from './types.js';
 
@@ -74,13 +73,17 @@ export function coalesce(intents: EventIntent[]): EventIntent[] {
   ];
 }
 
-/** Conversations as the unit of work left them, each read once however many events describe it. */
-function conversationReader(db: Executor) {
+/**
+ * Conversations as the unit of work left them, each read once however many events describe it: not read at all when
+ * the unit's own write returned the row and nothing wrote to conversations since.
+ */
+function conversationReader(tx: Tx) {
   const read = new Map<string, Promise<ConversationRow | undefined>>();
   return (locationId: string, id: string) => {
     let row = read.get(id);
     if (!row) {
-      row = findConversation(db, locationId, id);
+      const written = tx.written<ConversationRow>('conversations', id);
+      row = written ? Promise.resolve(written) : findConversation(tx.db, locationId, id);
       read.set(id, row);
     }
     return row;
@@ -88,16 +91,17 @@ function conversationReader(db: Executor) {
 }
 
 async function recordOf(
-  db: Executor,
+  tx: Tx,
   intent: EventIntent,
   conversationOf: ReturnType<typeof conversationReader>,
 ): Promise<RecordedPayload | null> {
+  const db = tx.db;
   if (intent.type === 'conversation.deleted') return { v: 1, conversation: intent.conversation, deleted: true };
   if (intent.type === 'conversation.updated') {
     const row = await conversationOf(intent.locationId, intent.conversationId);
     return row ? { v: 1, conversation: row, changes: intent.changes } : null;
   }
-  const message = await findMessageById(db, intent.messageId);
+  const message = tx.written<MessageRow>('messages', intent.messageId) ?? (await findMessageById(db, intent.messageId));
   const conversation = message && (await conversationOf(message.location_id, message.conversation_id));
   if (!message || !conversation) return null;
   const record: RecordedPayload = { v: 1, conversation, message };
@@ -134,9 +138,9 @@ export class EventLog {
   private async record(tx: Tx, intents: EventIntent[]): Promise<void> {
     const db = tx.db;
     const resolved: { intent: EventIntent; record: RecordedPayload }[] = [];
-    const conversationOf = conversationReader(db);
+    const conversationOf = conversationReader(tx);
     for (const intent of coalesce(intents)) {
-      const record = await recordOf(db, intent, conversationOf);
+      const record = await recordOf(tx, intent, conversationOf);
       if (record) resolved.push({ intent, record });
     }
     if (resolved.length === 0) return;

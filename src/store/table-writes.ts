@@ -35,7 +35,7 @@ function rawTables(node: Node): string[] {
  * table it names through `sql.table(...)` counts as written, whatever the statement does (a spurious count only
  * retires a cache entry early).
  */
-function targets(node: RootOperationNode): string[] {
+export function targets(node: RootOperationNode): string[] {
   const n = node as unknown as Node;
   switch (n.kind) {
     case 'InsertQueryNode':

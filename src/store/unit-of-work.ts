@@ -22,6 +22,7 @@ import {
 } from './repositories/messages.js';
 import type { Database } from './schema.js';
 import type { TransactionBatches } from './transaction-batches.js';
+import { UnitWrites } from './unit-writes.js';
 
 /** A conversation's writes, bound to the unit: each records the event that tells clients what changed. */
 export interface ConversationWrites {
@@ -57,6 +58,8 @@ export interface Tx {
   emit(intent: EventIntent): void;
   /** Runs `effect` once the unit has committed and the commit is durable; the same function is run once per unit. */
   afterCommit(effect: () => void): void;
+  /** A row as this unit's write through `messages` or `conversations` returned it, while no statement since wrote its table. */
+  written<T>(table: 'messages' | 'conversations', id: string): T | undefined;
 }
 
 export interface UnitOptions<T> {
@@ -117,10 +120,12 @@ class UnitTx implements Tx {
   constructor(
     readonly db: Transaction<Database>,
     readonly engine: Engine,
+    private readonly writes: UnitWrites,
   ) {
     this.conversations = {
       update: async (locationId, id, patch) => {
-        await updateConversation(db, locationId, id, patch);
+        const row = await updateConversation(db, locationId, id, patch);
+        if (row) writes.remember('conversations', id, row);
         const changes = conversationChanges(patch);
         if (changes.length > 0) this.emit({ type: 'conversation.updated', locationId, conversationId: id, changes });
       },
@@ -128,6 +133,7 @@ class UnitTx implements Tx {
     this.messages = {
       insert: async (row) => {
         const message = await insertMessage(db, row);
+        writes.remember('messages', message.id, message);
         this.emit({ type: 'message.created', locationId: message.location_id, messageId: message.id });
         return message;
       },
@@ -157,6 +163,9 @@ class UnitTx implements Tx {
   readonly afterCommit = (effect: () => void): void => {
     this.effects.add(effect);
   };
+
+  readonly written = <T>(table: 'messages' | 'conversations', id: string): T | undefined =>
+    this.writes.known<T>(table, id);
 }
 
 export class UnitOfWork {
@@ -229,7 +238,8 @@ export class UnitOfWork {
       const unit: OpenUnit = { owner: this, open: true };
       return openUnits.run(unit, async () => {
         try {
-          tx = new UnitTx(trx, this.engine);
+          const writes = new UnitWrites();
+          tx = new UnitTx(trx.withPlugin(writes), this.engine, writes);
           const value = await work(tx);
           for (const record of this.recorders) await record(tx, tx.intents);
           return value;

@@ -131,8 +131,20 @@ export function conversationChanges(patch: ConversationPatch): ConversationChang
   return [...new Set(CHANGES.filter(([column]) => patch[column] !== undefined).map(([, change]) => change))];
 }
 
-export async function updateConversation(db: Executor, locationId: string, id: string, patch: ConversationPatch) {
-  await db.updateTable('conversations').set(patch).where('id', '=', id).where('location_id', '=', locationId).execute();
+/** Applies `patch`; answers the row as it left it (undefined: no such conversation). */
+export async function updateConversation(
+  db: Executor,
+  locationId: string,
+  id: string,
+  patch: ConversationPatch,
+): Promise<ConversationRow | undefined> {
+  return db
+    .updateTable('conversations')
+    .set(patch)
+    .where('id', '=', id)
+    .where('location_id', '=', locationId)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export async function deleteConversation(db: Executor, locationId: string, id: string): Promise<boolean> {

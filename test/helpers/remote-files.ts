@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Harness } from './harness.js';
+import { s3ObjectCount } from './s3.js';
 
 export interface RemoteServer {
   url: string;
@@ -74,16 +75,17 @@ function filesUnder(dir: string): string[] {
     .map((e) => e.name);
 }
 
-/** What the blob store holds: committed blobs, temporary files, and rows of stored files. */
+/** What the blob store (disk or S3) holds: committed blobs, temporary files, and rows of stored files. */
 export async function storedState(harness: Harness) {
+  const store = harness.server.services.config.blobStore;
   const root = path.join(harness.server.services.config.dataDir, 'files');
+  const count = (under: 'blobs' | 'tmp') =>
+    store.kind === 's3'
+      ? s3ObjectCount(store, `${under}/`)
+      : Promise.resolve(filesUnder(path.join(root, under)).length);
   const rows = await harness.server.store.db
     .selectFrom('files')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
-  return {
-    blobs: filesUnder(path.join(root, 'blobs')).length,
-    temporary: filesUnder(path.join(root, 'tmp')).length,
-    rows: Number(rows.n),
-  };
+  return { blobs: await count('blobs'), temporary: await count('tmp'), rows: Number(rows.n) };
 }

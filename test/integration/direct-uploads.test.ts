@@ -8,18 +8,24 @@ import { createConversation, createLocation, type TestLocation } from '../helper
 import { elfBytes, pngBytes, putSigned } from '../helpers/files.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { storedState } from '../helpers/remote-files.js';
+import { S3_URL, s3Env } from '../helpers/s3.js';
 import { expectSpec, highLevelClient } from '../helpers/sdk.js';
 
 const MB = 1024 * 1024;
 
-describe.each(ENGINES)('direct uploads on %s', (engine) => {
+// On each engine, with the disk store, and with the S3 store when TEST_S3_URL names an S3-compatible server: the PUT
+// streams into the bucket and complete checks the bytes there before the file counts.
+const STORES = S3_URL ? (['disk', 's3'] as const) : (['disk'] as const);
+const CASES = ENGINES.flatMap((engine) => STORES.map((store) => [engine, store] as const));
+
+describe.each(CASES)('direct uploads on %s, %s blob store', (engine, store) => {
   let harness: Harness;
   let location: TestLocation;
   let ghl: HighLevel;
   const clock = new TestClock();
 
   beforeAll(async () => {
-    harness = await startHarness(engine, { clock });
+    harness = await startHarness(engine, { clock, ...(store === 's3' ? { env: s3Env() } : {}) });
     location = await createLocation(harness);
     ghl = highLevelClient(harness.baseUrl, location.token);
   });

@@ -58,6 +58,7 @@ async function scaleSuite() {
     seconds: settings.duration,
     warmup: settings.warmup,
     connections: settings.connections,
+    only: settings.only,
   });
   const stamp = new Date().toISOString();
   const file = path.join(

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { measureCosts } from './cpu.js';
 import { ADMIN_TOKEN, type ServerProcess, startSwitchboard } from './servers.js';
 
 const VERSION = '2021-07-28';
@@ -24,7 +25,17 @@ export interface ScaleResult {
   ok: number;
   failed: number;
   perSecond: number;
+  /** What one message cost, whatever else ran on the machine (bench/cpu.ts). */
+  perMessage: {
+    serversCpuMs: number;
+    databaseCpuMs: number;
+    loadGeneratorCpuMs: number;
+    transactions: number;
+    statements: number | null;
+  };
 }
+
+const perMessage = (total: number, messages: number) => Math.round((total / Math.max(1, messages)) * 1000) / 1000;
 
 async function api(server: ServerProcess, token: string, method: string, route: string, body: unknown) {
   const response = await fetch(`${server.url}${route}`, {
@@ -54,9 +65,21 @@ async function makeLocation(server: ServerProcess, index: number): Promise<Targe
   return { token, conversations };
 }
 
-/** One autocannon per server, each cycling through every location's conversations with that location's token. */
-function load(server: ServerProcess, targets: Target[], connections: number, seconds: number) {
-  let next = 0;
+/**
+ * One autocannon per server, each cycling through every location's conversations with that location's token. Server
+ * `index` of `servers` starts its cycle that far along it, so the servers' loads do not run in step, both writing to
+ * the same conversation at the same moment (and one waiting for the other's lock on it) on every request.
+ */
+function load(
+  server: ServerProcess,
+  targets: Target[],
+  connections: number,
+  seconds: number,
+  index: number,
+  servers: number,
+) {
+  const total = targets.length * CONVERSATIONS_PER_LOCATION;
+  let next = Math.floor((total * index) / servers);
   const requests = targets.flatMap((target) =>
     target.conversations.map((conversationId) => ({ token: target.token, conversationId })),
   );
@@ -111,22 +134,33 @@ export async function runScale(options: {
   seconds: number;
   warmup: number;
   connections: number;
+  /** Only these cells, as `<locations>x<servers>` (`10x2`); all four when null. */
+  only: string[] | null;
 }): Promise<ScaleResult[]> {
   const results: ScaleResult[] = [];
   for (const servers of [1, 2]) {
     for (const locations of [1, 10]) {
+      if (options.only && !options.only.includes(`${locations}x${servers}`)) continue;
       const databaseUrl = await freshDatabase(options.postgresUrl, 'switchboard_bench_scale');
       const dataDir = path.join(options.dir, 'scale-data');
       fs.rmSync(dataDir, { recursive: true, force: true });
       const running: ServerProcess[] = [];
       try {
-        for (let i = 0; i < servers; i++) running.push(await startSwitchboard(databaseUrl, dataDir));
+        // BENCH_CPU_PROF: each server writes a V8 CPU profile there, per cell, when it stops.
+        const profile = process.env.BENCH_CPU_PROF
+          ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF, `${locations}x${servers}`)}`]
+          : [];
+        for (let i = 0; i < servers; i++) running.push(await startSwitchboard(databaseUrl, dataDir, {}, profile));
         const first = running[0] as ServerProcess;
         const targets: Target[] = [];
         for (let i = 0; i < locations; i++) targets.push(await makeLocation(first, i));
         const perServer = Math.max(1, Math.round(options.connections / servers));
-        await Promise.all(running.map((server) => load(server, targets, perServer, options.warmup)));
-        const measured = await Promise.all(running.map((server) => load(server, targets, perServer, options.seconds)));
+        await Promise.all(running.map((server, i) => load(server, targets, perServer, options.warmup, i, servers)));
+        const { value: measured, costs } = await measureCosts(
+          databaseUrl,
+          running.map((server) => server.pid),
+          () => Promise.all(running.map((server, i) => load(server, targets, perServer, options.seconds, i, servers))),
+        );
         const ok = measured.reduce((sum, r) => sum + r['2xx'], 0);
         const failed = measured.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
         const seconds = Math.max(...measured.map((r) => r.duration));
@@ -138,8 +172,23 @@ export async function runScale(options: {
           ok,
           failed,
           perSecond: Math.round((ok / seconds) * 10) / 10,
+          perMessage: {
+            serversCpuMs: perMessage(
+              costs.serversCpuMs.reduce((sum, ms) => sum + ms, 0),
+              ok,
+            ),
+            databaseCpuMs: perMessage(costs.databaseCpuMs, ok),
+            loadGeneratorCpuMs: perMessage(costs.loadGeneratorCpuMs, ok),
+            transactions: perMessage(costs.transactions, ok),
+            statements: costs.statements === null ? null : perMessage(costs.statements, ok),
+          },
         };
-        log(`inbound, ${locations} location(s), ${servers} server(s): ${result.perSecond} msg/s (${failed} failed)`);
+        const cost = result.perMessage;
+        log(
+          `inbound, ${locations} location(s), ${servers} server(s): ${result.perSecond} msg/s (${failed} failed); ` +
+            `per message: CPU ms servers ${cost.serversCpuMs}, database ${cost.databaseCpuMs}, load ` +
+            `${cost.loadGeneratorCpuMs}; ${cost.transactions} transactions, ${cost.statements ?? '?'} statements`,
+        );
         results.push(result);
       } finally {
         await Promise.all(running.map((server) => server.stop()));

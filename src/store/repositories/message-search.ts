@@ -18,6 +18,8 @@ export interface MessageSearchQuery {
   /** Strictly older than this (the previous page's last message). */
   before?: HistoryPosition;
   limit: number;
+  /** Up to this many matches are looked up rather than walked to (FEW_MATCHES; tests lower it to try the walk). */
+  fewMatches?: number;
 }
 
 type EB = ExpressionBuilder<Database, 'messages'>;
@@ -36,71 +38,93 @@ function tsQuery(words: string[]) {
   return sql`to_tsquery('switchboard_text', ${words.map((word) => `${word}:*`).join(' & ')})`;
 }
 
-/** The seq of every message that holds the words, its own text or one of its emails', read from the indexes alone. */
-function textHits(db: Executor, words: string[]) {
+/** Messages whose own text holds the words (their seq), and email threads one of whose emails does (their id). */
+function matchedSeqs(db: Executor, words: string[]) {
   if (engineOf(db) === 'sqlite') {
-    const match = ftsMatch(words);
-    return sql<{ hit: number }>`SELECT rowid AS hit FROM messages_fts WHERE messages_fts MATCH ${match}
-      UNION SELECT messages.seq FROM emails_fts JOIN emails ON emails.rowid = emails_fts.rowid
-        JOIN messages ON messages.id = emails.message_id WHERE emails_fts MATCH ${match}`;
+    return sql<number>`SELECT rowid AS seq FROM messages_fts WHERE messages_fts MATCH ${ftsMatch(words)}`;
   }
-  const query = tsQuery(words);
-  return sql<{ hit: number }>`SELECT seq AS hit FROM messages WHERE ${MESSAGE_TEXT} @@ ${query}
-    UNION SELECT messages.seq FROM emails JOIN messages ON messages.id = emails.message_id
-      WHERE ${EMAIL_TEXT} @@ ${query}`;
+  return sql<number>`SELECT seq FROM messages WHERE ${MESSAGE_TEXT} @@ ${tsQuery(words)}`;
+}
+
+function matchedThreads(db: Executor, words: string[]) {
+  if (engineOf(db) === 'sqlite') {
+    return sql<string>`SELECT message_id FROM emails
+      WHERE rowid IN (SELECT rowid FROM emails_fts WHERE emails_fts MATCH ${ftsMatch(words)})`;
+  }
+  return sql<string>`SELECT message_id FROM emails WHERE ${EMAIL_TEXT} @@ ${tsQuery(words)}`;
 }
 
 /**
  * The text condition checked row by row, for a walk of the location's messages newest first: each message's own
- * text, then its emails (only email threads have any).
+ * text, then its emails (only email threads have any). On PostgreSQL the emails are a scalar subquery per row, which
+ * it cannot turn into a hash of every matching email of every location, as it does an EXISTS under an OR.
  */
 function textMatch(eb: EB, db: Executor, words: string[]): Expression<SqlBool> {
   if (engineOf(db) === 'sqlite') {
-    const match = ftsMatch(words);
     return eb.or([
-      eb('seq', 'in', sql<number>`(SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${match})`),
-      sql<SqlBool>`EXISTS (SELECT 1 FROM emails WHERE emails.message_id = messages.id
-        AND emails.rowid IN (SELECT rowid FROM emails_fts WHERE emails_fts MATCH ${match}))`,
+      eb('seq', 'in', sql<number>`(${matchedSeqs(db, words)})`),
+      eb('id', 'in', sql<string>`(${matchedThreads(db, words)})`),
     ]);
   }
   const query = tsQuery(words);
-  return sql<SqlBool>`(${MESSAGE_TEXT} @@ ${query} OR EXISTS (SELECT 1 FROM emails
-    WHERE emails.message_id = messages.id AND ${EMAIL_TEXT} @@ ${query}))`;
+  return sql<SqlBool>`(${MESSAGE_TEXT} @@ ${query} OR (SELECT bool_or(${EMAIL_TEXT} @@ ${query}) FROM emails
+    WHERE emails.message_id = messages.id))`;
+}
+
+/** The matches of a search that has few: messages by seq (their own text), email threads by id (one of their emails). */
+interface Hits {
+  seqs: number[];
+  ids: string[];
 }
 
 /**
- * The text condition as a list of matches: the message is one of the hits. SQLite reads the hits into a list and
- * finds each message by seq; PostgreSQL is handed them as one array (`= ANY(ARRAY(…))`, computed once), which its
- * planner sizes as a few values, so it looks each up by seq rather than walking the location.
+ * The text condition as the matches: the message is one of them, found by seq or id, an index seek apiece. Given the
+ * hits (few), as lists; otherwise as subqueries over the full-text indexes (SQLite reads them into lists; PostgreSQL
+ * computes each once as an array, which its planner sizes as a few values, so it seeks rather than walking the
+ * location or hashing the table).
  */
-function amongHits(eb: EB, db: Executor, words: string[]): Expression<SqlBool> {
-  const hits = textHits(db, words);
-  if (engineOf(db) === 'sqlite') return eb('seq', 'in', sql<number>`(${hits})`);
-  return sql<SqlBool>`seq = ANY(ARRAY(SELECT hit FROM (${hits}) AS hits))`;
+function amongHits(eb: EB, db: Executor, words: string[], hits: Hits | null): Expression<SqlBool> {
+  if (engineOf(db) === 'sqlite') {
+    const list = (values: unknown[]) => sql<never>`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
+    const seqs = hits ? list(hits.seqs) : sql<number>`(${matchedSeqs(db, words)})`;
+    const ids = hits ? list(hits.ids) : sql<string>`(${matchedThreads(db, words)})`;
+    return eb.or([eb('seq', 'in', seqs), eb('id', 'in', ids)]);
+  }
+  const seqs = hits ? sql`${hits.seqs}::bigint[]` : sql`ARRAY(${matchedSeqs(db, words)})`;
+  const ids = hits ? sql`${hits.ids}::text[]` : sql`ARRAY(${matchedThreads(db, words)})`;
+  return sql<SqlBool>`(seq = ANY(${seqs}) OR id = ANY(${ids}))`;
 }
 
 /** Up to this many text matches, a search reads them from the full-text indexes and sorts them; beyond, it walks. */
 const FEW_MATCHES = 5_000;
 
 /**
- * Whether a search should start from the full-text matches rather than walk the location's messages newest first
- * until a page of them match. A rare word (a name) has a few hundred matches in millions of messages: the walk would
- * read most of the location to fill a page, where fetching the matches and sorting them is a few milliseconds. A
- * common word fills a page within a few screens of the walk, where sorting its matches would cost one read per
- * match. The count is capped, so asking costs at most that many index entries.
+ * The matches when there are few, read from the full-text indexes alone (capped, so asking costs at most that many
+ * index entries), or null when there are more. A rare word (a name) has a few hundred matches in millions of messages:
+ * walking the location's messages newest first until a page of them match would read most of the location, where
+ * looking up the matches and sorting them is a few milliseconds. A common word fills a page within a few screens of
+ * the walk, where sorting its matches would cost one read per match. Read once per search, and handed to the page
+ * and count queries as lists, so neither reads the indexes again.
  */
-async function fewMatches(db: Executor, words: string[]): Promise<boolean> {
-  const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM (SELECT hit FROM (${textHits(db, words)})
-    AS hits LIMIT ${FEW_MATCHES + 1}) AS capped`.execute(db);
-  return Number(rows[0]?.n ?? 0) <= FEW_MATCHES;
+async function fewHits(db: Executor, words: string[], few: number): Promise<Hits | null> {
+  const { rows } = await sql<{ seq: number | string | null; message_id: string | null }>`SELECT seq, NULL AS message_id
+    FROM (${matchedSeqs(db, words)}) AS own UNION ALL SELECT NULL, message_id FROM (${matchedThreads(db, words)}) AS threads
+    LIMIT ${few + 1}`.execute(db);
+  if (rows.length > few) return null;
+  const hits: Hits = { seqs: [], ids: [] };
+  for (const row of rows) {
+    if (row.message_id !== null) hits.ids.push(row.message_id);
+    else if (row.seq !== null) hits.seqs.push(Number(row.seq));
+  }
+  return hits;
 }
 
-function filters(eb: EB, db: Executor, query: MessageSearchQuery, fromHits: boolean): Expression<SqlBool>[] {
+function filters(eb: EB, db: Executor, query: MessageSearchQuery, among: { hits: Hits | null } | null) {
   const sqlite = engineOf(db) === 'sqlite';
   const conditions: Expression<SqlBool>[] = [
     // `+location_id` hides the location's indexes from SQLite's planner, so it starts from the text matches.
-    fromHits && sqlite ? sql<SqlBool>`+location_id = ${query.locationId}` : eb('location_id', '=', query.locationId),
-    fromHits ? amongHits(eb, db, query.words) : textMatch(eb, db, query.words),
+    among && sqlite ? sql<SqlBool>`+location_id = ${query.locationId}` : eb('location_id', '=', query.locationId),
+    among ? amongHits(eb, db, query.words, among.hits) : textMatch(eb, db, query.words),
     // Not happened yet: searched once sent, as the history lists it.
     eb('status', '!=', 'scheduled'),
   ];
@@ -116,31 +140,42 @@ export async function searchMessages(
   query: MessageSearchQuery,
 ): Promise<{ rows: MessageRow[]; more: boolean; total: number }> {
   const before = query.before;
-  const fromHits = await fewMatches(db, query.words);
-  const page = db
+  const hits = await fewHits(db, query.words, query.fewMatches ?? FEW_MATCHES);
+  if (hits && hits.seqs.length === 0 && hits.ids.length === 0) return { rows: [], more: false, total: 0 };
+  const matches = db
     .selectFrom('messages')
     .selectAll()
     .where((eb) => {
-      const conditions = filters(eb, db, query, fromHits);
+      const conditions = filters(eb, db, query, hits ? { hits } : null);
       if (before) conditions.push(olderThan(eb, before));
       return eb.and(conditions);
-    })
-    .orderBy('date_added', 'desc')
-    .orderBy('seq', 'desc')
-    .limit(query.limit + 1)
-    .execute();
+    });
+  // Few matches: looked up and sorted. Many: the location's messages walked newest first until a page matches.
+  // PostgreSQL would walk them for few matches too, told how few there are (it expects a page within the first
+  // screens): the OFFSET 0 fence has it find every match first, and only then sort them.
+  const limit = query.limit + 1;
+  const page =
+    hits && engineOf(db) === 'postgres'
+      ? db
+          .selectFrom(matches.offset(0).as('m'))
+          .selectAll()
+          .orderBy('date_added', 'desc')
+          .orderBy('seq', 'desc')
+          .limit(limit)
+          .execute()
+      : matches.orderBy('date_added', 'desc').orderBy('seq', 'desc').limit(limit).execute();
   const count = db
     .selectFrom('messages')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     // Counted from the matches however many there are: a walk would read every message of the location.
-    .where((eb) => eb.and(filters(eb, db, query, true)));
-  const compiled = count.compile();
-  // The same for every page of a search (the cursor is no part of it): counted once while nothing changes.
-  const total = cachedCount(db, `${compiled.sql}\n${JSON.stringify(compiled.parameters)}`, async () =>
-    Number((await count.executeTakeFirstOrThrow()).n),
-  );
-  const [rows, counted] = await Promise.all([page, total]);
-  return { rows: rows.slice(0, query.limit), more: rows.length > query.limit, total: counted };
+    .where((eb) => eb.and(filters(eb, db, query, { hits })));
+  const counting = async () => Number((await count.executeTakeFirstOrThrow()).n);
+  const { before: _before, limit: _limit, fewMatches: _few, ...search } = query;
+  // Few matches are counted from the same list as the page, a few seeks. Many are counted from the indexes once and
+  // remembered while nothing changes (the cursor is no part of it): the same for every page of the search.
+  const total = hits ? counting() : cachedCount(db, `message-search ${JSON.stringify(search)}`, counting);
+  const [rows, n] = await Promise.all([page, total]);
+  return { rows: rows.slice(0, query.limit), more: rows.length > query.limit, total: n };
 }
 
 /** The searchable text of each email of these messages (email threads), newest email first. */

@@ -5,7 +5,8 @@ import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import type { JournalEntry } from '../api/types.js';
-import { formatDateTime, formatNumber, formatShort } from '../format.js';
+import { LoadMore, RecordRow } from '../components/record-list.js';
+import { formatDateTime, formatNumber } from '../format.js';
 import { href } from '../router.js';
 import { SandboxTabs } from './sandbox-tabs.js';
 
@@ -48,29 +49,22 @@ export function Journal({ locationId, entryId }: { locationId: string; entryId: 
         {!query.isPending && entries.length === 0 && <p className="muted">{t('sandbox.journal.empty')}</p>}
         <ul className="record-list">
           {entries.map((entry) => (
-            <li key={entry.id}>
-              <a href={href('sandbox', 'journal', entry.id)} aria-current={entry.id === entryId ? 'true' : undefined}>
-                <span className="row-top">
-                  <span className="row-name">
-                    <span className="http-method">{entry.method}</span> {entry.path}
-                  </span>
-                  <time dateTime={entry.dateAdded}>{formatShort(entry.dateAdded, i18n.language)}</time>
-                </span>
-                <span className="row-bottom">
-                  <span className={`http-status http-${String(entry.status)[0]}xx`}>{entry.status}</span>
-                  <span className="row-preview">
-                    {t('sandbox.journal.duration', { ms: formatNumber(entry.durationMs, i18n.language) })}
-                  </span>
-                </span>
-              </a>
-            </li>
+            <RecordRow
+              key={entry.id}
+              href={href('sandbox', 'journal', entry.id)}
+              current={entry.id === entryId}
+              name={
+                <>
+                  <span className="http-method">{entry.method}</span> {entry.path}
+                </>
+              }
+              date={entry.dateAdded}
+              badge={<span className={`http-status http-${String(entry.status)[0]}xx`}>{entry.status}</span>}
+              preview={t('sandbox.journal.duration', { ms: formatNumber(entry.durationMs, i18n.language) })}
+            />
           ))}
         </ul>
-        {query.hasNextPage && (
-          <button type="button" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-            {t('common.loadMore')}
-          </button>
-        )}
+        <LoadMore query={query} />
       </section>
       <section className="split-detail" aria-label={t('sandbox.journal.detail')}>
         {selected ? <JournalDetail entry={selected} /> : <p className="muted empty">{t('sandbox.journal.pick')}</p>}

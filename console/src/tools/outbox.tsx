@@ -5,7 +5,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import type { OutboxRecord } from '../api/types.js';
-import { formatDateTime, formatShort } from '../format.js';
+import { LoadMore, RecordRow } from '../components/record-list.js';
+import { formatDateTime } from '../format.js';
 import { channelKey } from '../inbox/message-kinds.js';
 import { Attachments, EmailCard } from '../inbox/message-view.js';
 import { href } from '../router.js';
@@ -15,7 +16,7 @@ export function outboxTitle(record: OutboxRecord): string {
 }
 
 export function Outbox({ locationId, recordId }: { locationId: string; recordId: string | null }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const query = useInfiniteQuery({
     queryKey: ['outbox', locationId],
     queryFn: ({ pageParam }) =>
@@ -46,25 +47,18 @@ export function Outbox({ locationId, recordId }: { locationId: string; recordId:
         )}
         <ul className="record-list">
           {records.map((record) => (
-            <li key={record.id}>
-              <a href={href('outbox', record.id)} aria-current={record.id === recordId ? 'true' : undefined}>
-                <span className="row-top">
-                  <span className="row-name">{recipientOf(record)}</span>
-                  <time dateTime={record.dateAdded}>{formatShort(record.dateAdded, i18n.language)}</time>
-                </span>
-                <span className="row-bottom">
-                  <span className="chip">{t(channelKey(record.channel))}</span>
-                  <span className="row-preview">{outboxTitle(record)}</span>
-                </span>
-              </a>
-            </li>
+            <RecordRow
+              key={record.id}
+              href={href('outbox', record.id)}
+              current={record.id === recordId}
+              name={recipientOf(record)}
+              date={record.dateAdded}
+              badge={<span className="chip">{t(channelKey(record.channel))}</span>}
+              preview={outboxTitle(record)}
+            />
           ))}
         </ul>
-        {query.hasNextPage && (
-          <button type="button" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-            {t('common.loadMore')}
-          </button>
-        )}
+        <LoadMore query={query} />
       </section>
       <section className="split-detail" aria-label={t('outbox.viewer')}>
         {selected ? <OutboxViewer record={selected} /> : <p className="muted empty">{t('outbox.pick')}</p>}

@@ -5,7 +5,8 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import type { App, Delivery, DeliveryDetail } from '../api/types.js';
-import { formatDateTime, formatShort } from '../format.js';
+import { LoadMore, RecordRow } from '../components/record-list.js';
+import { formatDateTime } from '../format.js';
 import { href } from '../router.js';
 
 export function useApps() {
@@ -57,7 +58,7 @@ export function Webhooks({ appId, deliveryId }: { appId: string | null; delivery
 }
 
 function DeliveryList({ app, selectedId }: { app: App; selectedId: string | null }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [status, setStatus] = useState('');
   const statusId = useId();
   const query = useInfiniteQuery({
@@ -92,33 +93,22 @@ function DeliveryList({ app, selectedId }: { app: App; selectedId: string | null
       {!query.isPending && rows.length === 0 && <p className="muted">{t('webhooks.none')}</p>}
       <ul className="record-list">
         {rows.map((delivery) => (
-          <li key={delivery.id}>
-            <a
-              href={href('webhooks', app.id, delivery.id)}
-              aria-current={delivery.id === selectedId ? 'true' : undefined}
-            >
-              <span className="row-top">
-                <span className="row-name">{delivery.type}</span>
-                <time dateTime={delivery.dateAdded}>{formatShort(delivery.dateAdded, i18n.language)}</time>
+          <RecordRow
+            key={delivery.id}
+            href={href('webhooks', app.id, delivery.id)}
+            current={delivery.id === selectedId}
+            name={delivery.type}
+            date={delivery.dateAdded}
+            badge={
+              <span className={`chip status-${delivery.status}`}>
+                {t(`webhooks.statuses.${delivery.status}`, { defaultValue: delivery.status })}
               </span>
-              <span className="row-bottom">
-                <span className={`chip status-${delivery.status}`}>
-                  {t(`webhooks.statuses.${delivery.status}`, { defaultValue: delivery.status })}
-                </span>
-                <span className="row-preview">
-                  {t('webhooks.attemptCount', { count: delivery.attempts })}
-                  {delivery.lastStatusCode ? ` · HTTP ${delivery.lastStatusCode}` : ''}
-                </span>
-              </span>
-            </a>
-          </li>
+            }
+            preview={`${t('webhooks.attemptCount', { count: delivery.attempts })}${delivery.lastStatusCode ? ` · HTTP ${delivery.lastStatusCode}` : ''}`}
+          />
         ))}
       </ul>
-      {query.hasNextPage && (
-        <button type="button" onClick={() => void query.fetchNextPage()}>
-          {t('common.loadMore')}
-        </button>
-      )}
+      <LoadMore query={query} />
     </>
   );
 }

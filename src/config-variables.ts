@@ -156,6 +156,11 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       v('CLOCK_START', 'the time at start-up', 'where a virtual clock starts (ISO 8601 or epoch milliseconds)'),
       v('JOURNAL', 'on', 'record every public API call for GET /admin/v1/locations/{id}/requests'),
       v('JOURNAL_MAX_BODY_BYTES', '16384', 'request and response bodies are cut to this many bytes'),
+      v(
+        'JOURNAL_MAX_READ_BODY_BYTES',
+        '1024',
+        'the answer to a successful GET is cut to this many bytes (or JOURNAL_MAX_BODY_BYTES, if smaller)',
+      ),
       v('JOURNAL_RETENTION_HOURS', '24', 'recorded calls older than this are pruned'),
       v('JOURNAL_MAX_ROWS', '10000', 'recorded calls kept per location'),
       v('JOURNAL_FLUSH_MS', '200', 'longest a recorded call waits before its batch is written'),

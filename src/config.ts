@@ -79,6 +79,8 @@ export interface JournalConfig {
   enabled: boolean;
   /** Request and response bodies are cut to this many bytes. */
   maxBodyBytes: number;
+  /** The answer to a successful GET is cut to this many bytes (at most maxBodyBytes). */
+  maxReadBodyBytes: number;
   retentionMs: number;
   /** A location keeps at most this many recorded requests. */
   maxRows: number;
@@ -441,6 +443,7 @@ function parseSandbox(env: Env): SandboxConfig {
     journal: {
       enabled: flag(env, 'JOURNAL', true),
       maxBodyBytes: integer(env, 'JOURNAL_MAX_BODY_BYTES', 16 * 1024, 0, 16 * MIB),
+      maxReadBodyBytes: integer(env, 'JOURNAL_MAX_READ_BODY_BYTES', 1024, 0, 16 * MIB),
       retentionMs: integer(env, 'JOURNAL_RETENTION_HOURS', 24, 1, 24 * 365) * HOUR,
       maxRows: integer(env, 'JOURNAL_MAX_ROWS', 10_000, 1, 10_000_000),
       flushMs: integer(env, 'JOURNAL_FLUSH_MS', 200, 1, 60_000),

@@ -74,6 +74,7 @@ export function registerJournal(app: FastifyInstance, journal: JournalRecorder):
   app.decorateRequest('journalResponse', null);
   journal.logErrorsTo((error) => app.log.error({ err: error }, 'the request journal could not be written'));
   const max = journal.maxBodyBytes;
+  const maxRead = journal.maxReadBodyBytes;
 
   const journaled = (request: FastifyRequest) => {
     const kind = request.routeOptions.config?.access?.kind;
@@ -82,8 +83,11 @@ export function registerJournal(app: FastifyInstance, journal: JournalRecorder):
   };
 
   // Callback hooks, not async ones: no promise per call.
-  app.addHook('onSend', (request, _reply, payload, done) => {
-    if (journaled(request)) request.journalResponse = responseBodyOf(payload, max);
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (journaled(request)) {
+      const read = request.method === 'GET' && reply.statusCode < 300;
+      request.journalResponse = responseBodyOf(payload, read ? maxRead : max);
+    }
     done(null, payload);
   });
 

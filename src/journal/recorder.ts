@@ -43,6 +43,11 @@ export class JournalRecorder {
     return this.deps.config.maxBodyBytes;
   }
 
+  /** What is kept of a successful read's answer: the data is still there to read again, and it is most of the bytes. */
+  get maxReadBodyBytes(): number {
+    return Math.min(this.deps.config.maxReadBodyBytes, this.deps.config.maxBodyBytes);
+  }
+
   get maxRows(): number {
     return this.deps.config.maxRows;
   }

@@ -14,7 +14,9 @@ describe.each(ENGINES)('request journal (%s)', (engine) => {
   let harness: Harness;
 
   beforeAll(async () => {
-    harness = await startHarness(engine, { env: { JOURNAL_MAX_BODY_BYTES: '64', JOURNAL_MAX_ROWS: '5' } });
+    harness = await startHarness(engine, {
+      env: { JOURNAL_MAX_BODY_BYTES: '64', JOURNAL_MAX_READ_BODY_BYTES: '32', JOURNAL_MAX_ROWS: '5' },
+    });
   });
   afterAll(async () => harness?.close());
 
@@ -49,13 +51,16 @@ describe.each(ENGINES)('request journal (%s)', (engine) => {
     expect(previous.tokenId).toEqual(expect.any(String));
     expect(previous.durationMs).toBeGreaterThanOrEqual(0);
     expect(Date.parse(previous.dateAdded)).not.toBeNaN();
-    // Bodies cut to JOURNAL_MAX_BODY_BYTES (64 here).
+    // A successful read's answer cut to JOURNAL_MAX_READ_BODY_BYTES (32 here); an error's, like a write's, to
+    // JOURNAL_MAX_BODY_BYTES (64).
     expect(typeof previous.responseBody).toBe('string');
-    expect(Buffer.byteLength(previous.responseBody)).toBeLessThanOrEqual(64);
+    expect(Buffer.byteLength(previous.responseBody)).toBe(32);
+    expect(Buffer.byteLength(last.responseBody)).toBe(64);
     // The contact and conversation creations are there too.
     const create = read.body.requests.find((r: { route: string }) => r.route === '/conversations');
     expect(create).toMatchObject({ method: 'POST', status: 201 });
     expect(create.requestBody).toEqual(expect.stringContaining(location.locationId));
+    expect(Buffer.byteLength(create.responseBody)).toBe(64);
     // Never a credential.
     expect(JSON.stringify(read.body)).not.toContain(location.token);
   });
@@ -87,7 +92,14 @@ describe.each(ENGINES)('request journal (%s)', (engine) => {
 
   it('keeps a call whose text carries NUL, shown as U+FFFD, and the calls batched with it', async () => {
     const location = await createLocation(harness);
-    const config = { enabled: true, maxBodyBytes: 1024, retentionMs: 3_600_000, maxRows: 100, flushMs: 50 };
+    const config = {
+      enabled: true,
+      maxBodyBytes: 1024,
+      maxReadBodyBytes: 1024,
+      retentionMs: 3_600_000,
+      maxRows: 100,
+      flushMs: 50,
+    };
     const recorder = new JournalRecorder({ store: harness.server.store, clock: systemClock, config });
     const row = (id: string, responseBody: string) => ({
       location_id: location.locationId,
@@ -119,7 +131,14 @@ describe.each(ENGINES)('request journal (%s)', (engine) => {
     const store = harness.server.store;
     const maxRows = 20;
     expect(pruneInterval(maxRows)).toBe(2);
-    const config = { enabled: true, maxBodyBytes: 1024, retentionMs: 3_600_000, maxRows, flushMs: 60_000 };
+    const config = {
+      enabled: true,
+      maxBodyBytes: 1024,
+      maxReadBodyBytes: 1024,
+      retentionMs: 3_600_000,
+      maxRows,
+      flushMs: 60_000,
+    };
     const recorder = new JournalRecorder({ store, clock: systemClock, config });
     let calls = 0;
     const call = (): NewJournalRow => ({

@@ -1,20 +1,10 @@
 // The email status rules of PUT /conversations/messages/email/{id}/status, as pure functions: event counters
 // merged with inference, first-occurrence timestamps, and per-recipient statuses upserted by address.
 
-/** Aggregate delivery event counters (`delivered`, `opened`, provider counters such as `permanent_fail`). */
-export type EmailEvents = Record<string, number>;
+import type { EmailEvents, EventTimestamps, RecipientStatus, TimestampedEvent } from '../store/repositories/emails.js';
 
-/** When delivered/opened/clicked first happened (ISO strings), kept once set. */
-export type EventTimestamps = Partial<Record<TimestampedEvent, string>>;
-
-export type TimestampedEvent = 'delivered' | 'opened' | 'clicked';
-
-export interface RecipientStatus {
-  emailId: string;
-  status: string;
-  failReason?: string;
-  dateUpdated: string;
-}
+// The email record's JSON fields: the store decodes them, these rules change them.
+export type { EmailEvents, EventTimestamps, RecipientStatus, TimestampedEvent };
 
 export interface RecipientUpdate {
   emailId: string;

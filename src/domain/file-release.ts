@@ -19,19 +19,12 @@ interface CarryingMessage {
   id: string;
   location_id: string;
   conversation_id: string;
-  attachments: string;
+  attachments: readonly string[];
 }
 
 /** The ids of this server's stored files among a message's attachment URLs. */
-export function attachedFileIds(attachments: string): string[] {
-  let urls: unknown;
-  try {
-    urls = JSON.parse(attachments);
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(urls)) return [];
-  const ids = urls.map((url) => (typeof url === 'string' ? FILE_URL.exec(url)?.[1] : undefined));
+export function attachedFileIds(attachments: readonly string[]): string[] {
+  const ids = attachments.map((url) => FILE_URL.exec(url)?.[1]);
   return [...new Set(ids.filter((id): id is string => id !== undefined))];
 }
 

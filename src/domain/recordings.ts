@@ -26,15 +26,6 @@ export interface OpenRecording {
   contentType: string;
 }
 
-function attachmentsOf(message: MessageRow): string[] {
-  try {
-    const parsed: unknown = JSON.parse(message.attachments);
-    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
 export class RecordingService {
   constructor(private readonly deps: { store: Store; files: FileService; maxRemoteBytes: number }) {}
 
@@ -47,7 +38,7 @@ export class RecordingService {
   async locate(message: MessageRow): Promise<RecordingSource | null> {
     if (!CALL_TYPES.has(message.type)) return null;
     let remote: string | null = null;
-    for (const url of attachmentsOf(message)) {
+    for (const url of message.attachments) {
       const own = await this.deps.files.ownFile(url);
       if (own) {
         if (isAudio(own.content_type)) return { kind: 'stored', file: own };

@@ -11,7 +11,8 @@ import { emailIdsByMessage, findEmailById } from '../store/repositories/emails.j
 import { insertEvents, numbersAfterCommit, reserveEventSeqs } from '../store/repositories/events.js';
 import { findMessageById, type MessageRow } from '../store/repositories/messages.js';
 import type { Tx } from '../store/unit-of-work.js';
-import type { DomainEvent, EventIntent, EventNotifier, EventSink, RecordedPayload } from './types.js';
+import { storedPayload } from './payload.js';
+import type { DomainEvent, EventIntent, EventNotifier, EventRecords, EventSink } from './types.js';
 
 type MessageIntent = Extract<EventIntent, { type: 'message.created' | 'message.updated' }>;
 type ConversationIntent = Exclude<EventIntent, MessageIntent>;
@@ -94,17 +95,17 @@ async function recordOf(
   tx: Tx,
   intent: EventIntent,
   conversationOf: ReturnType<typeof conversationReader>,
-): Promise<RecordedPayload | null> {
+): Promise<EventRecords | null> {
   const db = tx.db;
-  if (intent.type === 'conversation.deleted') return { v: 1, conversation: intent.conversation, deleted: true };
+  if (intent.type === 'conversation.deleted') return { conversation: intent.conversation, deleted: true };
   if (intent.type === 'conversation.updated') {
     const row = await conversationOf(intent.locationId, intent.conversationId);
-    return row ? { v: 1, conversation: row, changes: intent.changes } : null;
+    return row ? { conversation: row, changes: intent.changes } : null;
   }
   const message = tx.written<MessageRow>('messages', intent.messageId) ?? (await findMessageById(db, intent.messageId));
   const conversation = message && (await conversationOf(message.location_id, message.conversation_id));
   if (!message || !conversation) return null;
-  const record: RecordedPayload = { v: 1, conversation, message };
+  const record: EventRecords = { conversation, message };
   // Only email messages have emails (an email thread's messages), as the message history also assumes.
   if (isEmailCode(message.type)) record.emailIds = (await emailIdsByMessage(db, [message.id])).get(message.id) ?? [];
   if (intent.emailId) {
@@ -137,7 +138,7 @@ export class EventLog {
 
   private async record(tx: Tx, intents: EventIntent[]): Promise<void> {
     const db = tx.db;
-    const resolved: { intent: EventIntent; record: RecordedPayload }[] = [];
+    const resolved: { intent: EventIntent; record: EventRecords }[] = [];
     const conversationOf = conversationReader(tx);
     for (const intent of coalesce(intents)) {
       const record = await recordOf(tx, intent, conversationOf);
@@ -154,7 +155,12 @@ export class EventLog {
       ofLocation.forEach(({ intent, record }, index) => {
         const seq = first === null ? null : first + index;
         const event = { id: newId(), locationId, seq, type: intent.type, createdAt: now };
-        rows.push({ ...event, location_id: locationId, created_at: now, payload: JSON.stringify(record) });
+        rows.push({
+          ...event,
+          location_id: locationId,
+          created_at: now,
+          payload: JSON.stringify(storedPayload(record)),
+        });
         events.push({ ...event, payload: presentEventPayload(record) });
       });
     }

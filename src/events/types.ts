@@ -4,28 +4,37 @@
 import type { EventPayload } from '../presenters/events.js';
 import type { ConversationChange, EventIntent } from '../store/event-intents.js';
 import type { ConversationRow } from '../store/repositories/conversations.js';
-import type { EmailRow } from '../store/repositories/emails.js';
-import type { MessageRow } from '../store/repositories/messages.js';
+import type { EmailRecord, StoredEmailRow } from '../store/repositories/emails.js';
+import type { MessageRecord, StoredMessageRow } from '../store/repositories/messages.js';
 
 export type { ConversationSnapshot, EventPayload } from '../presenters/events.js';
 export type { ConversationChange, EventIntent } from '../store/event-intents.js';
 
 export type DomainEventType = EventIntent['type'];
 
+/** What an event is about, as the unit of work left it: records, which the presenters render as the REST API does. */
+export interface EventRecords {
+  conversation: ConversationRow;
+  /** The conversation was deleted by the unit (the record is as it was just before). */
+  deleted?: boolean;
+  message?: MessageRecord;
+  /** The thread's email ids, for an email message. */
+  emailIds?: string[];
+  email?: EmailRecord;
+  changes?: ConversationChange[];
+}
+
 /**
- * What the log stores of an event: the rows as the unit of work left them, never a wire shape, so the presenters
- * render every event as they render the REST API. `v` numbers this layout; a new one gets a new number and the
- * presenter reads both.
+ * What the log stores of an event: its records encoded as their rows are stored (payload.ts), never a wire shape.
+ * `v` numbers this layout; a new one gets a new number and the reader decodes both.
  */
 export interface RecordedPayload {
   v: 1;
   conversation: ConversationRow;
-  /** The conversation was deleted by the unit (the row is as it was just before). */
   deleted?: boolean;
-  message?: MessageRow;
-  /** The thread's email ids, for an email message. */
+  message?: StoredMessageRow;
   emailIds?: string[];
-  email?: EmailRow;
+  email?: StoredEmailRow;
   changes?: ConversationChange[];
 }
 

@@ -14,7 +14,7 @@ import type { Executor } from '../store/executor.js';
 import { findContact } from '../store/repositories/contacts.js';
 import { lockConversation } from '../store/repositories/conversations.js';
 import { type EmailRow, emailsOfMessage, findEmailById } from '../store/repositories/emails.js';
-import { findMessageById, lockMessage, type MessageRow } from '../store/repositories/messages.js';
+import { findMessageById, lockMessage, type MessageError, type MessageRow } from '../store/repositories/messages.js';
 import type { Tx } from '../store/unit-of-work.js';
 import { exponentialBackoff, type JobKind } from './runner.js';
 
@@ -33,7 +33,7 @@ async function setStatus(
   email: EmailRow | undefined,
   outcome: 'sent' | 'delivered' | 'failed',
   now: number,
-  error?: unknown,
+  error?: MessageError,
 ) {
   const locked = await lockMessage(tx.db, message.location_id, message.id);
   const current = email ? await findEmailById(tx.db, email.id) : locked;
@@ -44,7 +44,7 @@ async function setStatus(
   await tx.messages.update(message, {
     status,
     date_updated: now,
-    ...(error !== undefined ? { error: JSON.stringify(error) } : {}),
+    ...(error !== undefined ? { error } : {}),
   });
   if (email) await tx.emails.update(email, { status, date_updated: now });
 }
@@ -102,7 +102,7 @@ async function outboundDelivery(
   message: MessageRow,
   email: EmailRow | undefined,
 ): Promise<OutboundDelivery> {
-  const meta = JSON.parse(message.meta) as { to?: string; from?: string };
+  const meta = message.meta;
   const delivery: OutboundDelivery = {
     locationId: message.location_id,
     messageId: message.id,
@@ -112,7 +112,7 @@ async function outboundDelivery(
     conversationProviderId: message.conversation_provider_id,
     userId: message.user_id,
     body: message.body,
-    attachments: JSON.parse(email?.attachments ?? message.attachments) as string[],
+    attachments: (email ?? message).attachments,
   };
   if (meta.to) delivery.phone = meta.to;
   if (meta.from) delivery.fromNumber = meta.from;
@@ -125,9 +125,9 @@ async function outboundDelivery(
     delivery.emailId = email.id;
     delivery.email = {
       from: email.from_address,
-      to: JSON.parse(email.to_addresses) as string[],
-      cc: JSON.parse(email.cc) as string[],
-      bcc: JSON.parse(email.bcc) as string[],
+      to: email.to_addresses,
+      cc: email.cc,
+      bcc: email.bcc,
       subject: email.subject,
       html: email.body,
       rfcMessageId: email.rfc_message_id,

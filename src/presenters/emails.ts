@@ -43,15 +43,15 @@ export function presentEmail(row: EmailRow): EmailDto {
     direction: row.direction,
     status: row.status,
     contentType: row.content_type,
-    attachments: JSON.parse(row.attachments) as string[],
+    attachments: row.attachments,
     provider: row.provider,
     from: row.from_address,
-    to: JSON.parse(row.to_addresses) as string[],
-    cc: JSON.parse(row.cc) as string[],
-    bcc: JSON.parse(row.bcc) as string[],
-    events: JSON.parse(row.events) as EmailEvents,
-    recipients: JSON.parse(row.recipients) as RecipientStatus[],
-    eventTimestamps: JSON.parse(row.event_first_at) as EventTimestamps,
+    to: row.to_addresses,
+    cc: row.cc,
+    bcc: row.bcc,
+    events: row.events,
+    recipients: row.recipients,
+    eventTimestamps: row.event_first_at,
   };
   if (row.alt_id) dto.altId = row.alt_id;
   if (row.subject !== null) dto.subject = row.subject;

@@ -1,7 +1,7 @@
 // Recorded events → what webhooks and the realtime stream carry. The event log stores internal records, versioned
 // (`v`); this is the one place that turns them into wire shapes, so a change of a message's shape reaches the REST
 // API, the streams and the webhooks alike, for events recorded before it too.
-import type { ConversationChange, RecordedPayload } from '../events/types.js';
+import type { ConversationChange, EventRecords } from '../events/types.js';
 import type { ConversationRow } from '../store/repositories/conversations.js';
 import { presentEmail } from './emails.js';
 import { presentMessage } from './messages.js';
@@ -47,15 +47,11 @@ export function presentConversationSnapshot(row: ConversationRow, deleted = fals
   };
 }
 
-/**
- * A stored payload as consumers read it. Events recorded before payloads were versioned hold the wire shape of
- * their day, and are read as they are.
- */
-export function presentEventPayload(stored: RecordedPayload | EventPayload): EventPayload {
-  if (!('v' in stored)) return stored;
-  const payload: EventPayload = { conversation: presentConversationSnapshot(stored.conversation, stored.deleted) };
-  if (stored.message) payload.message = presentMessage(stored.message, stored.emailIds ?? []);
-  if (stored.email) payload.email = presentEmail(stored.email) as unknown as Record<string, unknown>;
-  if (stored.changes) payload.changes = stored.changes;
+/** An event's records as consumers read them. */
+export function presentEventPayload(records: EventRecords): EventPayload {
+  const payload: EventPayload = { conversation: presentConversationSnapshot(records.conversation, records.deleted) };
+  if (records.message) payload.message = presentMessage(records.message, records.emailIds ?? []);
+  if (records.email) payload.email = presentEmail(records.email) as unknown as Record<string, unknown>;
+  if (records.changes) payload.changes = records.changes;
   return payload;
 }

@@ -5,32 +5,22 @@ import type { MessageRow } from '../store/repositories/messages.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function parseJson<T>(text: string | null, fallback: T): T {
-  if (text === null) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
 /** Only the documented meta: call duration and status for calls, the thread's email ids for emails. */
 function metaOf(row: MessageRow, emailIds: readonly string[]): Record<string, unknown> {
   if (isEmailCode(row.type)) return { email: { messageIds: [...emailIds] } };
   if (!CALL_CODES.includes(row.type)) return {};
-  const stored = parseJson<{ callDuration?: unknown; callStatus?: unknown }>(row.meta, {});
+  const stored = row.meta;
   const meta: Record<string, unknown> = {};
   // The spec types the duration (in seconds) as a string.
   if (stored.callDuration !== undefined && stored.callDuration !== null)
     meta.callDuration = String(stored.callDuration);
-  if (typeof stored.callStatus === 'string') meta.callStatus = stored.callStatus;
+  if (stored.callStatus !== undefined) meta.callStatus = stored.callStatus;
   return meta;
 }
 
-/** A delivery failure as {code, type, message}; older rows may hold plain text. */
+/** A delivery failure as {code, type, message} (older rows held plain text: {message}). */
 function errorOf(row: MessageRow): unknown {
-  if (row.status !== 'failed' || row.error === null) return undefined;
-  return parseJson<unknown>(row.error, { message: row.error });
+  return row.status === 'failed' && row.error !== null ? row.error : undefined;
 }
 
 /**
@@ -51,7 +41,7 @@ export function presentMessage(row: MessageRow, emailIds: readonly string[] = []
     direction: row.direction,
     status: row.status,
     contentType: row.content_type,
-    attachments: parseJson<string[]>(row.attachments, []),
+    attachments: row.attachments,
     meta: metaOf(row, emailIds),
   };
   const optional: Record<string, unknown> = {

@@ -1,6 +1,6 @@
 // Reads the retained domain event log for the streams: by location and sequence number, oldest first.
+import { presentStoredPayload } from '../events/payload.js';
 import type { EventPayload, RecordedPayload } from '../events/types.js';
-import { presentEventPayload } from '../presenters/events.js';
 import type { Store } from '../store/database.js';
 import { currentEventSeq, type EventRow, eventsAfter } from '../store/repositories/events.js';
 import type { StoredEvent } from './types.js';
@@ -14,7 +14,7 @@ function storedEvent(row: EventRow): StoredEvent {
     seq: Number(row.seq),
     type: row.type as StoredEvent['type'],
     createdAt: Number(row.created_at),
-    payload: presentEventPayload(JSON.parse(row.payload) as RecordedPayload | EventPayload),
+    payload: presentStoredPayload(JSON.parse(row.payload) as RecordedPayload | EventPayload),
   };
 }
 

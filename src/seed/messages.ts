@@ -5,7 +5,7 @@
 import { newId } from '../domain/ids.js';
 import { altKeyOf, channelOf, emailRow, rfcMessageIdFor } from '../domain/messages/records.js';
 import { escapeHtml, textOf } from '../domain/messages/summary.js';
-import type { EmailRow } from '../store/repositories/emails.js';
+import { encodeEmail, type StoredEmailRow } from '../store/repositories/emails.js';
 import type { NewMessageRow } from '../store/repositories/messages.js';
 import type { MessageStatus } from '../store/schema.js';
 import type { ContactFacts } from './contacts.js';
@@ -59,7 +59,7 @@ export interface SummaryEvent {
 
 export interface SeededMessage {
   row: NewMessageRow;
-  emails: EmailRow[];
+  emails: StoredEmailRow[];
   events: SummaryEvent[];
 }
 
@@ -231,7 +231,7 @@ function emailThread(random: Random, draft: Draft): SeededMessage {
   const count = random.chance(0.7) ? 1 : random.chance(0.66) ? 2 : 3;
   const subject = fill(random.pick(EMAIL_SUBJECTS), random, ctx);
   const contactAddress = ctx.contact.email ?? `unknown@${ctx.emailDomain}`;
-  const emails: EmailRow[] = [];
+  const emails: StoredEmailRow[] = [];
   const events: SummaryEvent[] = [];
   let at = draft.at;
   let status: MessageStatus = 'delivered';
@@ -246,32 +246,34 @@ function emailThread(random: Random, draft: Draft): SeededMessage {
     const id = newId();
     const ours = direction === 'inbound' ? `inbox@${ctx.emailDomain}` : `noreply@${ctx.emailDomain}`;
     emails.push(
-      emailRow({
-        id,
-        messageId,
-        locationId: ctx.location.id,
-        conversationId: ctx.conversationId,
-        contactId: ctx.contactId,
-        threadId: emails[0]?.id ?? id,
-        direction,
-        status,
-        subject: j === 0 ? subject : `Re: ${subject}`,
-        html,
-        attachments: [],
-        from: direction === 'inbound' ? contactAddress : ours,
-        to: [direction === 'inbound' ? ours : contactAddress],
-        cc: [],
-        bcc: [],
-        replyToMessageId: emails[j - 1]?.id ?? null,
-        providerId: null,
-        provider: 'Switchboard Email',
-        altId: null,
-        source: direction === 'outbound' ? (draft.source ?? 'app') : null,
-        rfcMessageId: rfcMessageIdFor(id, ctx.emailDomain),
-        scheduledAt: null,
-        at,
-        now: at,
-      }),
+      encodeEmail(
+        emailRow({
+          id,
+          messageId,
+          locationId: ctx.location.id,
+          conversationId: ctx.conversationId,
+          contactId: ctx.contactId,
+          threadId: emails[0]?.id ?? id,
+          direction,
+          status,
+          subject: j === 0 ? subject : `Re: ${subject}`,
+          html,
+          attachments: [],
+          from: direction === 'inbound' ? contactAddress : ours,
+          to: [direction === 'inbound' ? ours : contactAddress],
+          cc: [],
+          bcc: [],
+          replyToMessageId: emails[j - 1]?.id ?? null,
+          providerId: null,
+          provider: 'Switchboard Email',
+          altId: null,
+          source: direction === 'outbound' ? (draft.source ?? 'app') : null,
+          rfcMessageId: rfcMessageIdFor(id, ctx.emailDomain),
+          scheduledAt: null,
+          at,
+          now: at,
+        }),
+      ),
     );
     events.push({ type: EMAIL, direction, body: text, source: direction === 'outbound' ? draft.source : null, at });
   }
@@ -284,7 +286,7 @@ function emailThread(random: Random, draft: Draft): SeededMessage {
     meta: '{}',
     subType: null,
     altId: null,
-    threadId: (emails[0] as EmailRow).id,
+    threadId: (emails[0] as StoredEmailRow).id,
     chatWidgetId: null,
     updatedAt: at,
   });

@@ -17,7 +17,7 @@ import {
   insertMessage,
   type MessagePatch,
   type MessageRow,
-  type NewMessageRow,
+  type NewMessage,
   updateMessage,
 } from './repositories/messages.js';
 import type { Database } from './schema.js';
@@ -33,7 +33,7 @@ export interface ConversationWrites {
 /** A message's writes, bound to the unit: each records the event that tells clients of it. */
 export interface MessageWrites {
   /** Inserts the message; records message.created. */
-  insert(row: NewMessageRow): Promise<MessageRow>;
+  insert(message: NewMessage): Promise<MessageRow>;
   /** Applies `patch`; records message.updated. (A write no client must hear of uses the plain repository.) */
   update(message: Pick<MessageRow, 'id' | 'location_id'>, patch: MessagePatch): Promise<void>;
 }

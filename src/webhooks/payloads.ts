@@ -68,16 +68,12 @@ function compact(fields: Json): Json {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined && value !== null));
 }
 
-function list(json: string): string[] {
-  return JSON.parse(json) as string[];
-}
-
 function messageFields(message: Json, rows: EventRows): Json {
   const type = Number(message.type);
   const email = rows.email;
-  const meta = rows.message ? (JSON.parse(rows.message.meta) as Json) : {};
+  const meta = rows.message?.meta ?? {};
   const fields: Json = {
-    attachments: email ? list(email.attachments) : message.attachments,
+    attachments: email ? email.attachments : message.attachments,
     body: email ? email.body : message.body,
     contactId: message.contactId,
     contentType: email ? email.content_type : message.contentType,
@@ -98,15 +94,15 @@ function messageFields(message: Json, rows: EventRows): Json {
   if (callMeta?.callStatus) fields.callStatus = callMeta.callStatus;
   if (callMeta?.callDuration !== undefined) fields.callDuration = Number(callMeta.callDuration);
   if (email) {
-    const cc = list(email.cc);
-    const bcc = list(email.bcc);
+    const cc = email.cc;
+    const bcc = email.bcc;
     Object.assign(fields, {
       emailMessageId: email.id,
       threadId: email.thread_id,
       provider: email.provider,
       subject: email.subject,
       from: email.from_address,
-      to: list(email.to_addresses).join(', '),
+      to: email.to_addresses.join(', '),
       cc: cc.join(', '),
       bcc: bcc.join(', '),
       ccList: cc,
@@ -122,7 +118,7 @@ function messageFields(message: Json, rows: EventRows): Json {
 
 /** LCEmailStats: the shape of the email service's event, for an email Switchboard itself sent. */
 function emailStatsFields(event: DomainEvent, email: EmailRow, eventName: string, rows: EventRows): Json {
-  const to = list(email.to_addresses);
+  const to = email.to_addresses;
   const recipient = to[0] ?? '';
   return compact({
     companyId: rows.companyId,
@@ -135,7 +131,7 @@ function emailStatsFields(event: DomainEvent, email: EmailRow, eventName: string
       'recipient-domain': recipient.split('@')[1] ?? '',
       tags: [`loc_${event.locationId}`],
       message: {
-        attachments: list(email.attachments),
+        attachments: email.attachments,
         headers: {
           'message-id': email.rfc_message_id.replace(/^<|>$/g, ''),
           from: email.from_address,

@@ -1,6 +1,6 @@
 // The retained event log of a location as the streams read it (payloads rendered by the presenters): in seq order, once every committed event has its
 // number (PostgreSQL numbers events just after their transaction commits, src/events/numbering.ts).
-import { presentEventPayload } from '../../src/presenters/events.js';
+import { presentStoredPayload } from '../../src/events/payload.js';
 import type { Harness } from './harness.js';
 
 export async function loggedEvents(harness: Harness, locationId: string) {
@@ -18,7 +18,7 @@ export async function loggedEvents(harness: Harness, locationId: string) {
         type: row.type,
         id: row.id,
         // Loosely typed, as tests pick fields out of it.
-        payload: presentEventPayload(JSON.parse(row.payload)) as any,
+        payload: presentStoredPayload(JSON.parse(row.payload)) as any,
       }));
     }
     await new Promise((resolve) => setTimeout(resolve, 10));

@@ -5,8 +5,8 @@
 // out), and numbers handed out as events are written (the open transaction holds number 2 while the second write
 // commits number 3; a stream that reads 3 has passed 2 and never delivers it, or gaps and resyncs).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { presentStoredPayload } from '../../src/events/payload.js';
 import type { EventSink } from '../../src/events/types.js';
-import { presentEventPayload } from '../../src/presenters/events.js';
 import { ENGINES } from '../helpers/engines.js';
 import { loggedEvents } from '../helpers/event-log.js';
 import { createContact, createLocation, issueToken, type TestLocation } from '../helpers/factories.js';
@@ -63,7 +63,7 @@ describe.runIf(ENGINES.includes('postgres'))('event numbering under concurrent w
       .where('seq', 'is not', null)
       .orderBy('seq')
       .execute();
-    return rows.map((row) => presentEventPayload(JSON.parse(row.payload)).message?.body as string | undefined);
+    return rows.map((row) => presentStoredPayload(JSON.parse(row.payload)).message?.body as string | undefined);
   }
 
   it('lets a later writer commit while an earlier one is open, and never numbers past the open one', async () => {

@@ -2,7 +2,7 @@
 // the thread it answers, anything else starts a thread for its sender (created when unknown), each email is recorded
 // once, and the inbound use case records its domain events. Outbound email goes to a real SMTP server in-process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { presentEventPayload } from '../../src/presenters/events.js';
+import { presentStoredPayload } from '../../src/events/payload.js';
 import { TestClock } from '../helpers/clock.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
@@ -80,7 +80,7 @@ describe.each(ENGINES)('inbound email on %s', (engine) => {
       .where('location_id', '=', locationId)
       .orderBy('seq')
       .execute();
-    return rows.map((row) => ({ type: row.type, payload: presentEventPayload(JSON.parse(row.payload)) }));
+    return rows.map((row) => ({ type: row.type, payload: presentStoredPayload(JSON.parse(row.payload)) }));
   }
 
   it('lands a reply sent to the SMTP listener in its thread, and threads Switchboard’s answer to it', async () => {

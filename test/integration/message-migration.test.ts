@@ -8,7 +8,7 @@ import { seed } from '../../src/seed/seeder.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
 import { searchMessages } from '../../src/store/repositories/message-search.js';
-import { conversationMessages, insertMessage } from '../../src/store/repositories/messages.js';
+import { conversationMessages, decodeMessage, insertMessage } from '../../src/store/repositories/messages.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/engines.js';
 
 const OPTIONS = {
@@ -125,7 +125,7 @@ describe.each(ENGINES)('message migrations from the previous schema on %s', (eng
       .where('id', '=', backDated.id)
       .executeTakeFirstOrThrow();
     const countBefore = await smsCount(store, template.location_id);
-    const { seq: _seq, ...row } = template;
+    const { seq: _seq, ...row } = decodeMessage(template);
     const inserted = await insertMessage(store.db, { ...row, id: newId(), body: 'llegó la factura de marzo' });
     expect(Number(inserted.seq)).toBeGreaterThan(newest?.seq ?? 0);
     expect(await smsCount(store, template.location_id)).toBe(countBefore + 1);

@@ -126,7 +126,7 @@ describe.each(ENGINES)('message reads on %s', (engine) => {
     const contact = await reachableContact();
     const sent = await send({ type: 'SMS', contactId: contact.id, message: 'Will fail' });
     const error = { code: '30003', type: 'saas', message: 'Unreachable destination handset' };
-    await updateMessage(harness.server.store.db, sent.messageId, { status: 'failed', error: JSON.stringify(error) });
+    await updateMessage(harness.server.store.db, sent.messageId, { status: 'failed', error });
     expect((await getMessage(sent.messageId)).body.message).toMatchObject({ status: 'failed', error });
 
     const later = Math.floor(Date.now() / 1000) + 3600;

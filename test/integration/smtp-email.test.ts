@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { presentEventPayload } from '../../src/presenters/events.js';
+import { presentStoredPayload } from '../../src/events/payload.js';
 import { TestClock } from '../helpers/clock.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createContact, createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
@@ -135,7 +135,7 @@ describe.each(ENGINES)('built-in email over SMTP on %s', (engine) => {
       .orderBy('seq')
       .execute();
     const delivered = events
-      .map((row) => presentEventPayload(JSON.parse(row.payload)) as any)
+      .map((row) => presentStoredPayload(JSON.parse(row.payload)) as any)
       .find((payload) => payload.email?.id === first.emailMessageId && payload.email.status === 'delivered');
     expect(delivered?.email.events).toEqual({ accepted: 1, delivered: 1 });
   });

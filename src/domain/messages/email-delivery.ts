@@ -2,14 +2,7 @@
 // same rules as a custom provider's status report (docs/behaviour.md#provider-reports), and the outcome per recipient.
 import { type EmailRow, findEmailById } from '../../store/repositories/emails.js';
 import type { Tx } from '../../store/unit-of-work.js';
-import {
-  applyEventReport,
-  type EmailEvents,
-  type EventTimestamps,
-  type RecipientStatus,
-  type RecipientUpdate,
-  upsertRecipients,
-} from '../email-status.js';
+import { applyEventReport, type EmailEvents, type RecipientUpdate, upsertRecipients } from '../email-status.js';
 
 export interface EmailDeliveryFacts {
   emailEvents?: EmailEvents;
@@ -29,25 +22,25 @@ export async function recordEmailDelivery(
   const at = new Date(now).toISOString();
   const { events, timestamps } = applyEventReport(
     {
-      events: JSON.parse(email.events) as EmailEvents,
-      timestamps: JSON.parse(email.event_first_at) as EventTimestamps,
-      openTracking: email.open_tracking === 1,
+      events: email.events,
+      timestamps: email.event_first_at,
+      openTracking: email.open_tracking,
     },
     facts.emailEvents ?? {},
     at,
   );
-  let recipients = JSON.parse(email.recipients) as RecipientStatus[];
+  let recipients = email.recipients;
   if (facts.recipients?.length) {
-    const originals = [email.to_addresses, email.cc, email.bcc].flatMap((list) => JSON.parse(list) as string[]);
+    const originals = [...email.to_addresses, ...email.cc, ...email.bcc];
     // The server names recipients as it was given them; one it spells differently is left out, not an error.
     const known = facts.recipients.filter((r) => originals.some((o) => o.toLowerCase() === r.emailId.toLowerCase()));
     const upserted = upsertRecipients(recipients, known, originals, at);
     if (upserted.ok) recipients = upserted.recipients;
   }
   await tx.emails.update(email, {
-    events: JSON.stringify(events),
-    event_first_at: JSON.stringify(timestamps),
-    recipients: JSON.stringify(recipients),
+    events: events,
+    event_first_at: timestamps,
+    recipients: recipients,
     date_updated: now,
   });
 }

@@ -12,14 +12,7 @@ import {
 import { cancelPendingJobs, wasDeliveryCancelled } from '../../store/repositories/jobs.js';
 import { deleteMessage, lockMessage, updateMessage } from '../../store/repositories/messages.js';
 import type { Clock } from '../clock.js';
-import {
-  applyEventReport,
-  type EmailEvents,
-  type EventTimestamps,
-  type RecipientStatus,
-  type RecipientUpdate,
-  upsertRecipients,
-} from '../email-status.js';
+import { applyEventReport, type EmailEvents, type RecipientUpdate, upsertRecipients } from '../email-status.js';
 import { DomainError, notFound } from '../errors.js';
 import { releaseMessageFiles } from '../file-release.js';
 import { requireProviderOwner } from '../providers.js';
@@ -81,10 +74,6 @@ async function syncThreadMessage(db: Executor, messageId: string, now: number): 
   else await updateMessage(db, messageId, { status: latest.status, body: textOf(latest.body), date_updated: now });
 }
 
-function parse<T>(json: string): T {
-  return JSON.parse(json) as T;
-}
-
 export class EmailService {
   constructor(private readonly deps: EmailServiceDeps) {}
 
@@ -119,8 +108,8 @@ export class EmailService {
       // Until its scheduled time the email has not left: no provider can report on it yet.
       if (email.scheduled_at !== null) throw new DomainError('BAD_REQUEST', 'Email message has not been sent yet');
       const at = new Date(now).toISOString();
-      const originals = [email.to_addresses, email.cc, email.bcc].flatMap((list) => parse<string[]>(list));
-      let recipients = parse<RecipientStatus[]>(email.recipients);
+      const originals = [...email.to_addresses, ...email.cc, ...email.bcc];
+      let recipients = email.recipients;
       if (report.recipients?.length) {
         const upserted = upsertRecipients(recipients, report.recipients, originals, at);
         if (!upserted.ok) {
@@ -130,9 +119,9 @@ export class EmailService {
       }
       const { events, timestamps } = applyEventReport(
         {
-          events: parse<EmailEvents>(email.events),
-          timestamps: parse<EventTimestamps>(email.event_first_at),
-          openTracking: email.open_tracking === 1,
+          events: email.events,
+          timestamps: email.event_first_at,
+          openTracking: email.open_tracking,
         },
         report.events ?? {},
         at,
@@ -140,9 +129,9 @@ export class EmailService {
       const status = moved(email.status, { kind: 'report', status: report.status }, 'Email message');
       await tx.emails.update(email, {
         status,
-        events: JSON.stringify(events),
-        event_first_at: JSON.stringify(timestamps),
-        recipients: JSON.stringify(recipients),
+        events,
+        event_first_at: timestamps,
+        recipients,
         date_updated: now,
       });
       const latest = (await emailsOfMessage(db, email.message_id)).at(-1);

@@ -1,6 +1,6 @@
 // Building message and email rows: ids, channels, content types and the RFC Message-ID used for threading.
 import type { EmailRow } from '../../store/repositories/emails.js';
-import type { NewMessageRow } from '../../store/repositories/messages.js';
+import type { NewMessage } from '../../store/repositories/messages.js';
 import type { MessageDirection, MessageStatus } from '../../store/schema.js';
 import { newId } from '../ids.js';
 import { EXPORT_CHANNELS, type ExportChannel } from '../message-types.js';
@@ -58,7 +58,7 @@ export function altKeyOf(providerId: string | null | undefined, altId: string | 
   return altId ? `${provider.length}:${provider}:${altId}` : null;
 }
 
-export function messageRow(draft: MessageDraft, id: string = newId()): NewMessageRow {
+export function messageRow(draft: MessageDraft, id: string = newId()): NewMessage {
   return {
     id,
     location_id: draft.locationId,
@@ -70,8 +70,8 @@ export function messageRow(draft: MessageDraft, id: string = newId()): NewMessag
     status: draft.status,
     body: draft.body,
     content_type: draft.contentType ?? 'text/plain',
-    attachments: JSON.stringify(draft.attachments ?? []),
-    meta: JSON.stringify(draft.meta ?? {}),
+    attachments: draft.attachments ?? [],
+    meta: draft.meta ?? {},
     source: draft.source ?? null,
     sub_type: draft.subType ?? null,
     user_id: draft.userId ?? null,
@@ -128,20 +128,20 @@ export function emailRow(draft: EmailDraft): EmailRow {
     direction: draft.direction,
     status: draft.status,
     content_type: 'text/html',
-    attachments: JSON.stringify(draft.attachments),
+    attachments: draft.attachments,
     provider: draft.provider,
     from_address: draft.from,
-    to_addresses: JSON.stringify(draft.to),
-    cc: JSON.stringify(draft.cc),
-    bcc: JSON.stringify(draft.bcc),
+    to_addresses: draft.to,
+    cc: draft.cc,
+    bcc: draft.bcc,
     reply_to_message_id: draft.replyToMessageId,
     source: draft.source,
     conversation_provider_id: draft.providerId,
     rfc_message_id: draft.rfcMessageId,
-    events: '{}',
-    event_first_at: '{}',
-    recipients: '[]',
-    open_tracking: 1,
+    events: {},
+    event_first_at: {},
+    recipients: [],
+    open_tracking: true,
     scheduled_at: draft.scheduledAt,
     date_added: draft.at,
     date_updated: draft.now,

@@ -139,7 +139,7 @@ async function sendEmail(
   const cc = addresses(input.emailCc);
   if (input.emailReplyMode === 'reply_all' && threading.replyTo) {
     const original = threading.replyTo;
-    const others = [...(JSON.parse(original.to_addresses) as string[]), ...(JSON.parse(original.cc) as string[])];
+    const others = [...original.to_addresses, ...original.cc];
     // Everyone on the original but the contact (already `to`) and our own addresses.
     const ours = (address: string) => address.toLowerCase().endsWith(`@${ctx.emailDomain.toLowerCase()}`);
     for (const address of others)

@@ -90,17 +90,17 @@ function mergeRecipients(
   reports: RecipientReport[],
   status: StatusUpdateInput['status'],
   now: number,
-): string {
-  const originals = [email.to_addresses, email.cc, email.bcc].flatMap((list) => JSON.parse(list) as string[]);
+): RecipientStatus[] {
+  const originals = [...email.to_addresses, ...email.cc, ...email.bcc];
   const updates: RecipientUpdate[] = reports.map((report) =>
     typeof report === 'string' ? { emailId: report, status } : { ...report, status: report.status ?? status },
   );
-  const stored = JSON.parse(email.recipients) as RecipientStatus[];
+  const stored = email.recipients;
   const upserted = upsertRecipients(stored, updates, originals, new Date(now).toISOString());
   if (!upserted.ok) {
     throw new DomainError('BAD_REQUEST', `Not a recipient of this email: ${upserted.unknown.join(', ')}`);
   }
-  return JSON.stringify(upserted.recipients);
+  return upserted.recipients;
 }
 
 async function isNewestEmail(db: Executor, email: EmailRow): Promise<boolean> {
@@ -129,7 +129,7 @@ export async function updateMessageStatus(
     throw new DomainError('BAD_REQUEST', 'recipients apply to email messages only');
   }
   // A new error replaces the old; a later success clears it; a failure reported without one keeps what was known.
-  const error = input.error ? JSON.stringify(input.error) : input.status === 'failed' ? message.error : null;
+  const error = input.error ? { ...input.error } : input.status === 'failed' ? message.error : null;
   // The thread's message shows its newest email's fate, not a late report on an earlier one.
   if (!email || !input.emailMessageId || (await isNewestEmail(db, email))) {
     await tx.messages.update(message, { status, error, date_updated: now });
@@ -172,10 +172,10 @@ export async function replaceCallAttachments(
       `attachments must contain no more than ${MAX_CALL_ATTACHMENTS} elements`,
     ]);
   }
-  await tx.messages.update(message, { attachments: JSON.stringify(attachments), date_updated: now });
+  await tx.messages.update(message, { attachments, date_updated: now });
   // A stored file the message no longer names goes, as it would had the message been deleted, unless another
   // message or email still names it.
-  const kept = new Set(attachedFileIds(JSON.stringify(attachments)));
+  const kept = new Set(attachedFileIds(attachments));
   const dropped = attachedFileIds(message.attachments).filter((id) => !kept.has(id));
   if (dropped.length > 0) await releaseFiles(tx.db, locationId, dropped, now);
   return { success: true as const, messageId: message.id, attachments };

@@ -1,29 +1,152 @@
 // Individual emails of an email thread (a thread is one conversation message of type TYPE_EMAIL).
 import type { Executor } from '../executor.js';
-import type { EmailsTable } from '../schema.js';
+import { encodePatch, flag, jsonObject, stringList, toFlag } from '../records/columns.js';
+import type { EmailsTable, MessageDirection, MessageStatus } from '../schema.js';
+import { messageDirection, messageStatus } from './messages.js';
 
-export type EmailRow = EmailsTable;
-export type EmailPatch = Partial<Omit<EmailsTable, 'id' | 'location_id' | 'message_id'>>;
+/** Aggregate delivery event counters (`delivered`, `opened`, provider counters such as `permanent_fail`). */
+export type EmailEvents = Record<string, number>;
 
-export async function insertEmail(db: Executor, row: EmailRow): Promise<void> {
-  await db.insertInto('emails').values(row).execute();
+export type TimestampedEvent = 'delivered' | 'opened' | 'clicked';
+
+/** When delivered/opened/clicked first happened (ISO strings), kept once set. */
+export type EventTimestamps = Partial<Record<TimestampedEvent, string>>;
+
+export interface RecipientStatus {
+  emailId: string;
+  status: string;
+  failReason?: string;
+  dateUpdated: string;
 }
 
-export async function findEmail(db: Executor, locationId: string, id: string): Promise<EmailRow | undefined> {
-  return db
-    .selectFrom('emails')
-    .selectAll()
-    .where('id', '=', id)
-    .where('location_id', '=', locationId)
-    .executeTakeFirst();
+/** An email row as stored: JSON as text, open tracking 0/1. */
+export type StoredEmailRow = EmailsTable;
+
+/** An email as the domain and presenters read it: status and direction checked, JSON parsed, flags boolean. */
+export interface EmailRecord
+  extends Omit<
+    EmailsTable,
+    | 'direction'
+    | 'status'
+    | 'attachments'
+    | 'to_addresses'
+    | 'cc'
+    | 'bcc'
+    | 'events'
+    | 'event_first_at'
+    | 'recipients'
+    | 'open_tracking'
+  > {
+  direction: MessageDirection;
+  status: MessageStatus;
+  attachments: string[];
+  to_addresses: string[];
+  cc: string[];
+  bcc: string[];
+  events: EmailEvents;
+  event_first_at: EventTimestamps;
+  recipients: RecipientStatus[];
+  open_tracking: boolean;
+}
+export type EmailPatch = Partial<Omit<EmailRecord, 'id' | 'location_id' | 'message_id'>>;
+/** @deprecated the name before records: an email as read. */
+export type EmailRow = EmailRecord;
+
+function decodeCounters(text: string): EmailEvents {
+  const counters = jsonObject(text);
+  for (const [name, value] of Object.entries(counters)) if (typeof value !== 'number') delete counters[name];
+  return counters as EmailEvents;
 }
 
-export async function findEmailById(db: Executor, id: string): Promise<EmailRow | undefined> {
-  return db.selectFrom('emails').selectAll().where('id', '=', id).executeTakeFirst();
+function decodeTimestamps(text: string): EventTimestamps {
+  const stored = jsonObject(text);
+  const timestamps: EventTimestamps = {};
+  for (const event of ['delivered', 'opened', 'clicked'] as const) {
+    const at = stored[event];
+    if (typeof at === 'string') timestamps[event] = at;
+  }
+  return timestamps;
+}
+
+function decodeRecipients(text: string): RecipientStatus[] {
+  if (text === '[]') return [];
+  const parsed: unknown = JSON.parse(text);
+  if (!Array.isArray(parsed)) return [];
+  return parsed.filter(
+    (entry): entry is RecipientStatus =>
+      entry !== null &&
+      typeof entry === 'object' &&
+      typeof entry.emailId === 'string' &&
+      typeof entry.status === 'string',
+  );
+}
+
+export function decodeEmail(row: StoredEmailRow): EmailRecord {
+  return {
+    ...row,
+    direction: messageDirection(row.direction),
+    status: messageStatus(row.status),
+    attachments: stringList(row.attachments),
+    to_addresses: stringList(row.to_addresses),
+    cc: stringList(row.cc),
+    bcc: stringList(row.bcc),
+    events: decodeCounters(row.events),
+    event_first_at: decodeTimestamps(row.event_first_at),
+    recipients: decodeRecipients(row.recipients),
+    open_tracking: flag(row.open_tracking),
+  };
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+const EMAIL_ENCODERS = {
+  attachments: json,
+  to_addresses: json,
+  cc: json,
+  bcc: json,
+  events: json,
+  event_first_at: json,
+  recipients: json,
+  open_tracking: toFlag,
+};
+
+export function encodeEmail(record: EmailRecord): StoredEmailRow {
+  return {
+    ...record,
+    attachments: json(record.attachments),
+    to_addresses: json(record.to_addresses),
+    cc: json(record.cc),
+    bcc: json(record.bcc),
+    events: json(record.events),
+    event_first_at: json(record.event_first_at),
+    recipients: json(record.recipients),
+    open_tracking: toFlag(record.open_tracking),
+  };
+}
+
+const decodeFirst = (row: StoredEmailRow | undefined) => (row ? decodeEmail(row) : undefined);
+
+export async function insertEmail(db: Executor, email: EmailRecord): Promise<void> {
+  await db.insertInto('emails').values(encodeEmail(email)).execute();
+}
+
+export async function findEmail(db: Executor, locationId: string, id: string): Promise<EmailRecord | undefined> {
+  return decodeFirst(
+    await db
+      .selectFrom('emails')
+      .selectAll()
+      .where('id', '=', id)
+      .where('location_id', '=', locationId)
+      .executeTakeFirst(),
+  );
+}
+
+export async function findEmailById(db: Executor, id: string): Promise<EmailRecord | undefined> {
+  return decodeFirst(await db.selectFrom('emails').selectAll().where('id', '=', id).executeTakeFirst());
 }
 
 export async function updateEmail(db: Executor, id: string, patch: EmailPatch): Promise<void> {
-  await db.updateTable('emails').set(patch).where('id', '=', id).execute();
+  const row = encodePatch<EmailRecord, StoredEmailRow>(patch, EMAIL_ENCODERS);
+  await db.updateTable('emails').set(row).where('id', '=', id).execute();
 }
 
 export async function deleteEmail(db: Executor, id: string): Promise<void> {
@@ -50,14 +173,15 @@ export async function emailIdsByMessage(db: Executor, messageIds: readonly strin
   return byMessage;
 }
 
-export async function emailsOfMessage(db: Executor, messageId: string): Promise<EmailRow[]> {
-  return db
+export async function emailsOfMessage(db: Executor, messageId: string): Promise<EmailRecord[]> {
+  const rows = await db
     .selectFrom('emails')
     .selectAll()
     .where('message_id', '=', messageId)
     .orderBy('date_added')
     .orderBy('id')
     .execute();
+  return rows.map(decodeEmail);
 }
 
 /**
@@ -78,19 +202,21 @@ export async function findThreadEmail(
     .execute();
   for (const id of rfcMessageIds) {
     const row = rows.find((candidate) => candidate.rfc_message_id === id);
-    if (row) return row;
+    if (row) return decodeEmail(row);
   }
   return undefined;
 }
 
 /** Finds an email by the RFC 5322 Message-ID it was sent or received with, for threading replies. */
 export async function findEmailByRfcId(db: Executor, locationId: string, rfcMessageId: string) {
-  return db
-    .selectFrom('emails')
-    .selectAll()
-    .where('location_id', '=', locationId)
-    .where('rfc_message_id', '=', rfcMessageId)
-    .executeTakeFirst();
+  return decodeFirst(
+    await db
+      .selectFrom('emails')
+      .selectAll()
+      .where('location_id', '=', locationId)
+      .where('rfc_message_id', '=', rfcMessageId)
+      .executeTakeFirst(),
+  );
 }
 
 /**
@@ -108,7 +234,8 @@ export async function nextEmailTime(db: Executor, messageId: string, at: number)
 }
 
 /** Emails of any location sent or received with one of these Message-IDs (the inbound SMTP listener's threading). */
-export async function findEmailsByRfcIds(db: Executor, rfcMessageIds: readonly string[]): Promise<EmailRow[]> {
+export async function findEmailsByRfcIds(db: Executor, rfcMessageIds: readonly string[]): Promise<EmailRecord[]> {
   if (rfcMessageIds.length === 0) return [];
-  return db.selectFrom('emails').selectAll().where('rfc_message_id', 'in', rfcMessageIds).execute();
+  const rows = await db.selectFrom('emails').selectAll().where('rfc_message_id', 'in', rfcMessageIds).execute();
+  return rows.map(decodeEmail);
 }

@@ -1,6 +1,7 @@
 // Stored files, direct uploads in flight and call transcriptions.
 import { sql } from 'kysely';
 import type { Executor } from '../executor.js';
+import { stringList } from '../records/columns.js';
 import type { FilesTable, FileUploadsTable, MessageTranscriptionsTable } from '../schema.js';
 
 export type FileRow = FilesTable;
@@ -151,8 +152,8 @@ export async function deleteFiles(db: Executor, ids: string[]): Promise<void> {
 }
 
 /** The attachment lists of a conversation's messages and emails that name stored files. */
-export async function attachmentsOfConversation(db: Executor, conversationId: string): Promise<string[]> {
-  const lists: string[] = [];
+export async function attachmentsOfConversation(db: Executor, conversationId: string): Promise<string[][]> {
+  const lists: string[][] = [];
   for (const table of ['messages', 'emails'] as const) {
     const rows = await db
       .selectFrom(table)
@@ -160,7 +161,7 @@ export async function attachmentsOfConversation(db: Executor, conversationId: st
       .where('conversation_id', '=', conversationId)
       .where('attachments', 'like', '%/files/%')
       .execute();
-    lists.push(...rows.map((row) => row.attachments));
+    lists.push(...rows.map((row) => stringList(row.attachments)));
   }
   return lists;
 }

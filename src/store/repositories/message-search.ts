@@ -5,7 +5,7 @@ import { cachedCount } from '../count-cache.js';
 import { type Executor, engineOf } from '../executor.js';
 import type { Database } from '../schema.js';
 import { emailSearchText } from '../search-text.js';
-import { type HistoryPosition, type MessageRow, olderThan } from './messages.js';
+import { decodeMessage, type HistoryPosition, type MessageRow, olderThan } from './messages.js';
 
 export interface MessageSearchQuery {
   locationId: string;
@@ -175,7 +175,7 @@ export async function searchMessages(
   // remembered while nothing changes (the cursor is no part of it): the same for every page of the search.
   const total = hits ? counting() : cachedCount(db, `message-search ${JSON.stringify(search)}`, counting);
   const [rows, n] = await Promise.all([page, total]);
-  return { rows: rows.slice(0, query.limit), more: rows.length > query.limit, total: n };
+  return { rows: rows.slice(0, query.limit).map(decodeMessage), more: rows.length > query.limit, total: n };
 }
 
 /** The searchable text of each email of these messages (email threads), newest email first. */

@@ -5,11 +5,114 @@ import { type Executor, engineOf } from '../executor.js';
 import { locationCount, messageCountExcept } from '../location-counts.js';
 import { NamedConditions } from '../named-conditions.js';
 import { preparedRead } from '../prepared-reads.js';
-import type { Database, MessagesTable } from '../schema.js';
+import { encodePatch, jsonObject, jsonValue, oneOf, stringList } from '../records/columns.js';
+import type { Database, MessageDirection, MessageStatus, MessagesTable } from '../schema.js';
 
-export type MessageRow = Omit<MessagesTable, 'seq'> & { seq: number };
+/** A message row as stored: JSON as text. Bulk loads and snapshots copy these as they are. */
+export type StoredMessageRow = Omit<MessagesTable, 'seq'> & { seq: number };
 export type NewMessageRow = Omit<MessagesTable, 'seq'>;
-export type MessagePatch = Partial<Omit<MessagesTable, 'seq' | 'id' | 'location_id'>>;
+
+/** What the call-related and phone fields of a message's meta hold; other keys are kept as they were written. */
+export interface MessageMeta {
+  [key: string]: unknown;
+  /** Phone channels: the number each side used. */
+  to?: string;
+  from?: string;
+  /** Calls: how the call ended, and how long it lasted (seconds). */
+  callStatus?: string;
+  callDuration?: number | string;
+  /** A reply to a review: the review it answers. */
+  reviewId?: string;
+}
+
+/** Why a message failed, as its delivery or provider said: {code, type, message}; older rows hold plain text. */
+export interface MessageError {
+  code?: string;
+  type?: string;
+  message?: string;
+}
+
+/** A message as the domain and presenters read it: statuses and directions checked, JSON parsed. */
+export interface MessageRecord
+  extends Omit<MessagesTable, 'seq' | 'direction' | 'status' | 'attachments' | 'meta' | 'error'> {
+  seq: number;
+  direction: MessageDirection;
+  status: MessageStatus;
+  attachments: string[];
+  meta: MessageMeta;
+  error: MessageError | null;
+}
+export type NewMessage = Omit<MessageRecord, 'seq'>;
+export type MessagePatch = Partial<Omit<MessageRecord, 'seq' | 'id' | 'location_id'>>;
+/** @deprecated the name before records: a message as read. */
+export type MessageRow = MessageRecord;
+
+const MESSAGE_STATUSES: Record<MessageStatus, true> = {
+  scheduled: true,
+  pending: true,
+  queued: true,
+  sent: true,
+  delivered: true,
+  read: true,
+  opened: true,
+  clicked: true,
+  connected: true,
+  failed: true,
+  undelivered: true,
+  opt_out: true,
+};
+const DIRECTIONS: Record<MessageDirection, true> = { inbound: true, outbound: true };
+export const messageStatus = oneOf(MESSAGE_STATUSES, 'messages', 'status');
+export const messageDirection = oneOf(DIRECTIONS, 'messages', 'direction');
+
+function decodeMeta(text: string): MessageMeta {
+  const meta: MessageMeta = jsonObject(text);
+  for (const key of ['to', 'from', 'callStatus', 'reviewId'] as const) {
+    if (meta[key] !== undefined && typeof meta[key] !== 'string') delete meta[key];
+  }
+  const duration = meta.callDuration;
+  if (duration !== undefined && typeof duration !== 'number' && typeof duration !== 'string') delete meta.callDuration;
+  return meta;
+}
+
+function decodeError(text: string | null): MessageError | null {
+  if (text === null) return null;
+  const error = jsonValue(text, (plain) => ({ message: plain }));
+  if (error === null) return null;
+  if (typeof error !== 'object' || Array.isArray(error)) return { message: text };
+  return error as MessageError;
+}
+
+export function decodeMessage(row: StoredMessageRow): MessageRecord {
+  return {
+    ...row,
+    direction: messageDirection(row.direction),
+    status: messageStatus(row.status),
+    attachments: stringList(row.attachments),
+    meta: decodeMeta(row.meta),
+    error: decodeError(row.error),
+  };
+}
+
+const MESSAGE_ENCODERS = {
+  attachments: (value: string[]) => JSON.stringify(value),
+  meta: (value: MessageMeta) => JSON.stringify(value),
+  error: (value: MessageError | null) => (value === null ? null : JSON.stringify(value)),
+};
+
+export function encodeMessage(record: MessageRecord): StoredMessageRow;
+export function encodeMessage(record: NewMessage): NewMessageRow;
+export function encodeMessage(record: NewMessage | MessageRecord): NewMessageRow | StoredMessageRow {
+  return {
+    ...record,
+    attachments: MESSAGE_ENCODERS.attachments(record.attachments),
+    meta: MESSAGE_ENCODERS.meta(record.meta),
+    error: MESSAGE_ENCODERS.error(record.error),
+  };
+}
+
+const decodeAll = (rows: StoredMessageRow[]) => rows.map(decodeMessage);
+const decodeFirst = (row: StoredMessageRow | undefined) => (row ? decodeMessage(row) : undefined);
 
 /** A message's place in its conversation's history: its date, then seq (arrival order) among equal dates. */
 export interface HistoryPosition {
@@ -32,57 +135,67 @@ export function olderThan(eb: ExpressionBuilder<Database, 'messages'>, position:
 // unique seq index. Inserts are serialised by SQLite's single writer, so two never take the same number.
 const NEXT_SEQ = sql<number>`(SELECT coalesce(max(seq), 0) + 1 FROM messages)`;
 
-export async function insertMessage(db: Executor, row: NewMessageRow): Promise<MessageRow> {
+export async function insertMessage(db: Executor, message: NewMessage): Promise<MessageRecord> {
+  const row = encodeMessage(message);
   const values = engineOf(db) === 'sqlite' ? { ...row, seq: NEXT_SEQ } : row;
-  return db.insertInto('messages').values(values).returningAll().executeTakeFirstOrThrow();
+  return decodeMessage(await db.insertInto('messages').values(values).returningAll().executeTakeFirstOrThrow());
 }
 
-export async function findMessage(db: Executor, locationId: string, id: string): Promise<MessageRow | undefined> {
-  return db
-    .selectFrom('messages')
-    .selectAll()
-    .where('id', '=', id)
-    .where('location_id', '=', locationId)
-    .executeTakeFirst();
+export async function findMessage(db: Executor, locationId: string, id: string): Promise<MessageRecord | undefined> {
+  return decodeFirst(
+    await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', id)
+      .where('location_id', '=', locationId)
+      .executeTakeFirst(),
+  );
 }
 
 /** Re-reads a message holding its row lock until the transaction ends, for read-modify-write of its JSON fields. */
-export async function lockMessage(db: Executor, locationId: string, id: string): Promise<MessageRow | undefined> {
-  return db
-    .updateTable('messages')
-    .set((eb) => ({ date_updated: eb.ref('date_updated') }))
-    .where('id', '=', id)
-    .where('location_id', '=', locationId)
-    .returningAll()
-    .executeTakeFirst();
+export async function lockMessage(db: Executor, locationId: string, id: string): Promise<MessageRecord | undefined> {
+  return decodeFirst(
+    await db
+      .updateTable('messages')
+      .set((eb) => ({ date_updated: eb.ref('date_updated') }))
+      .where('id', '=', id)
+      .where('location_id', '=', locationId)
+      .returningAll()
+      .executeTakeFirst(),
+  );
 }
 
 const messageById = preparedRead((db, id: string) => db.selectFrom('messages').selectAll().where('id', '=', id));
 
-export async function findMessageById(db: Executor, id: string): Promise<MessageRow | undefined> {
-  return (await messageById(db, id))[0];
+export async function findMessageById(db: Executor, id: string): Promise<MessageRecord | undefined> {
+  return decodeFirst((await messageById(db, id))[0]);
 }
 
 export async function findMessageByAltKey(db: Executor, locationId: string, altKey: string) {
-  return db
-    .selectFrom('messages')
-    .selectAll()
-    .where('location_id', '=', locationId)
-    .where('alt_key', '=', altKey)
-    .executeTakeFirst();
+  return decodeFirst(
+    await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('location_id', '=', locationId)
+      .where('alt_key', '=', altKey)
+      .executeTakeFirst(),
+  );
 }
 
 export async function findThreadMessage(db: Executor, conversationId: string, threadId: string) {
-  return db
-    .selectFrom('messages')
-    .selectAll()
-    .where('conversation_id', '=', conversationId)
-    .where('thread_id', '=', threadId)
-    .executeTakeFirst();
+  return decodeFirst(
+    await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('thread_id', '=', threadId)
+      .executeTakeFirst(),
+  );
 }
 
 export async function updateMessage(db: Executor, id: string, patch: MessagePatch): Promise<void> {
-  await db.updateTable('messages').set(patch).where('id', '=', id).execute();
+  const row = encodePatch<MessageRecord, NewMessageRow>(patch, MESSAGE_ENCODERS);
+  await db.updateTable('messages').set(row).where('id', '=', id).execute();
 }
 
 export async function deleteMessage(db: Executor, id: string): Promise<void> {
@@ -98,7 +211,7 @@ export async function conversationMessages(
   db: Executor,
   conversationId: string,
   options: { before?: HistoryPosition; types?: number[]; limit: number },
-): Promise<{ rows: MessageRow[]; more: boolean }> {
+): Promise<{ rows: MessageRecord[]; more: boolean }> {
   const before = options.before;
   let query = db
     .selectFrom('messages')
@@ -112,7 +225,7 @@ export async function conversationMessages(
     .orderBy('seq', 'desc')
     .limit(options.limit + 1)
     .execute();
-  return { rows: rows.slice(0, options.limit), more: rows.length > options.limit };
+  return { rows: decodeAll(rows.slice(0, options.limit)), more: rows.length > options.limit };
 }
 
 export interface ExportQuery {
@@ -193,5 +306,5 @@ export async function exportMessages(db: Executor, query: ExportQuery) {
         Number((await count.executeTakeFirstOrThrow()).n),
       );
   const [rows, counted] = await Promise.all([page, total]);
-  return { rows: rows.slice(0, query.limit), more: rows.length > query.limit, total: counted };
+  return { rows: decodeAll(rows.slice(0, query.limit)), more: rows.length > query.limit, total: counted };
 }

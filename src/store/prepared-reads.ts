@@ -10,9 +10,10 @@ type Slot = number | { value: unknown };
 
 /**
  * `build` with every parameter replaced by its value on each call; it must use each as a plain value (a
- * comparison, an IN list element), so the compiled query carries it as a bound parameter.
+ * comparison, an IN list element, a LIMIT), so the compiled query carries it as a bound parameter. While the query
+ * is built, a number parameter is a placeholder string: it may only be handed on, never computed with.
  */
-export function preparedRead<Params extends string[], Row>(
+export function preparedRead<Params extends (string | number)[], Row>(
   build: (db: Executor, ...params: Params) => Compilable<Row>,
 ) {
   const templates = new WeakMap<Executor, { compiled: CompiledQuery<Row>; slots: Slot[] }>();

@@ -36,4 +36,19 @@ describe.each(ENGINES)('preparedRead (%s)', (engine) => {
     expect(await contactsNamed(db, 'another-location', 'Bob')).toEqual([]);
     expect(builds).toBe(1);
   });
+
+  it('binds number parameters too, a LIMIT among them', async () => {
+    const firstNamed = preparedRead((db: Executor, locationId: string, limit: number) =>
+      db
+        .selectFrom('contacts')
+        .select('id')
+        .where('location_id', '=', locationId)
+        .where('first_name', '=', 'Prepared')
+        .orderBy('id')
+        .limit(limit),
+    );
+    const db = harness.server.store.db;
+    expect(await firstNamed(db, location.locationId, 1)).toHaveLength(1);
+    expect(await firstNamed(db, location.locationId, 2)).toHaveLength(2);
+  });
 });

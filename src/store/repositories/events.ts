@@ -86,6 +86,19 @@ export async function currentEventSeq(db: Executor, locationId: string): Promise
   return row ? Number(row.seq ?? 0) : null;
 }
 
+/**
+ * Numbers a location's next event after `after`. A location restored over itself goes on from where it was, one number
+ * skipped: its events were replaced without any of their own, so a client resuming from before the restore meets a
+ * gap in the numbers (and resyncs) rather than the restored location's events passing for the ones it missed.
+ */
+export async function continueEventSeqs(db: Executor, locationId: string, after: number): Promise<void> {
+  await db
+    .insertInto('location_event_seqs')
+    .values({ location_id: locationId, seq: after })
+    .onConflict((oc) => oc.column('location_id').doUpdateSet({ seq: after }))
+    .execute();
+}
+
 /** Keeps a location's latest `keep` events, deleting older ones; answers how many went. */
 export async function deleteEventsBeyond(db: Executor, locationId: string, keep: number): Promise<number> {
   const head = await currentEventSeq(db, locationId);

@@ -8,6 +8,7 @@ import { enqueueBlobCollection } from '../../../jobs/collect-blob.js';
 import type { Store } from '../../../store/database.js';
 import { isForeignKeyViolation } from '../../../store/driver-errors.js';
 import { type Executor, engineOf } from '../../../store/executor.js';
+import { continueEventSeqs, currentEventSeq } from '../../../store/repositories/events.js';
 import { deleteLocationRow, locationBlobKeys, removeLocationData } from '../../../store/repositories/location-data.js';
 import { findLocation } from '../../../store/repositories/locations.js';
 import type { SnapshotTable, SnapshotTableName } from '../../../store/repositories/snapshot-tables.js';
@@ -160,7 +161,9 @@ export class SnapshotLoader {
       if (replace) await this.deps.beforeReplace();
       await store.unit(
         async ({ db }) => {
-          if (await findLocation(db, locationId)) {
+          // The numbers the location's events had reached: the restored location numbers on after them.
+          const eventHead = await currentEventSeq(db, locationId);
+          if (eventHead !== null) {
             if (!replace) throw exists(locationId);
             oldKeys = await locationBlobKeys(db, locationId);
             await removeLocationData(db, locationId);
@@ -170,6 +173,7 @@ export class SnapshotLoader {
           const inserter = new Inserter(db, storageKeys);
           for await (const { spec, row } of rowsOf(file, this.deps.maxBytes)) await inserter.add(spec, row);
           await inserter.flush();
+          if (eventHead !== null) await continueEventSeqs(db, locationId, eventHead + 1);
           for (const [fileId, staged] of files.staged) {
             const key = storageKeys.get(fileId) as string;
             await staged.commit(key);

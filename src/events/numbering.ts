@@ -29,9 +29,12 @@ export class EventNumbering {
   settle(locationId: string): Promise<void> {
     this.asked.add(locationId);
     if (this.retry) return Promise.resolve();
-    this.running ??= this.run().finally(() => {
-      this.running = null;
-    });
+    // Begun on the next turn of the event loop, so the commits that complete in this one share the run.
+    this.running ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.run())
+      .finally(() => {
+        this.running = null;
+      });
     return this.running;
   }
 

@@ -96,7 +96,7 @@ export class ConversationService {
       if (!row) throw notFound('Conversation');
       const patch: ConversationPatch = { date_updated: this.clock.now() };
       if (update.unreadCount !== undefined) patch.unread_count = update.unreadCount;
-      if (update.starred !== undefined) patch.starred = update.starred ? 1 : 0;
+      if (update.starred !== undefined) patch.starred = update.starred;
       if (update.feedback !== undefined) patch.feedback = update.feedback;
       await tx.conversations.update(locationId, id, patch);
       return { ...row, ...patch };

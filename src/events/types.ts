@@ -3,7 +3,7 @@
 
 import type { EventPayload } from '../presenters/events.js';
 import type { ConversationChange, EventIntent } from '../store/event-intents.js';
-import type { ConversationRow } from '../store/repositories/conversations.js';
+import type { ConversationRow, StoredConversationRow } from '../store/repositories/conversations.js';
 import type { EmailRecord, StoredEmailRow } from '../store/repositories/emails.js';
 import type { MessageRecord, StoredMessageRow } from '../store/repositories/messages.js';
 
@@ -30,7 +30,7 @@ export interface EventRecords {
  */
 export interface RecordedPayload {
   v: 1;
-  conversation: ConversationRow;
+  conversation: StoredConversationRow;
   deleted?: boolean;
   message?: StoredMessageRow;
   emailIds?: string[];

@@ -30,7 +30,15 @@ describe('event payloads', () => {
     const stored: RecordedPayload = JSON.parse(
       JSON.stringify({
         v: 1,
-        conversation: { id: 'c1', contact_id: 'k1', location_id: 'L1', unread_count: 1, inbox: 1, starred: 0 },
+        conversation: {
+          id: 'c1',
+          contact_id: 'k1',
+          location_id: 'L1',
+          unread_count: 1,
+          inbox: 1,
+          starred: 0,
+          last_message_direction: null,
+        },
         message: {
           seq: 4,
           id: 'm1',

@@ -6,7 +6,7 @@ import {
   findConversationByContact,
   insertConversationIfAbsent,
   lockConversation,
-  type NewConversationRow,
+  type NewConversation,
 } from '../../store/repositories/conversations.js';
 import { contactSearchText, conversationSearchText } from '../../store/search-text.js';
 import { initialConversationType } from '../conversation-types.js';
@@ -26,7 +26,7 @@ export async function requireContact(db: Executor, locationId: string, contactId
 }
 
 /** A fresh conversation for a contact: no messages yet, assigned as the contact is. */
-export function newConversationRow(contact: ContactRow, now: number): NewConversationRow {
+export function newConversationRow(contact: ContactRow, now: number): NewConversation {
   return {
     id: newId(),
     location_id: contact.location_id,
@@ -34,8 +34,8 @@ export function newConversationRow(contact: ContactRow, now: number): NewConvers
     type: initialConversationType(contact),
     assigned_to: contact.assigned_to,
     unread_count: 0,
-    starred: 0,
-    inbox: 1,
+    starred: false,
+    inbox: true,
     feedback: null,
     last_message_body: null,
     last_message_type: null,

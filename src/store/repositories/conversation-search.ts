@@ -8,7 +8,7 @@ import { type CountName, locationCount } from '../location-counts.js';
 import { NamedConditions } from '../named-conditions.js';
 import type { Database } from '../schema.js';
 import type { ConversationSearch } from '../search-query.js';
-import type { ConversationRow } from './conversations.js';
+import { type ConversationRow, decodeConversation, type StoredConversationRow } from './conversations.js';
 
 type Scope = Database & { c: Database['conversations']; s: Database['conversation_scores'] };
 type EB = ExpressionBuilder<Scope, 'c' | 's'>;
@@ -256,5 +256,5 @@ export async function searchConversations(
         Number((await count.executeTakeFirstOrThrow()).total),
       );
   const [rows, counted] = await Promise.all([page.execute(), total]);
-  return { rows: rows as SearchPage['rows'], total: counted };
+  return { rows: (rows as (StoredConversationRow & { sort_value: number })[]).map(decodeConversation), total: counted };
 }

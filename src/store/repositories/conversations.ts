@@ -2,30 +2,70 @@
 import type { ConversationChange } from '../event-intents.js';
 import type { Executor } from '../executor.js';
 import { preparedRead } from '../prepared-reads.js';
-import type { ConversationMembersTable, ConversationsTable } from '../schema.js';
+import { encodePatch, flag, toFlag } from '../records/columns.js';
+import type { ConversationMembersTable, ConversationsTable, MessageDirection } from '../schema.js';
 import { contactSearchText, conversationSearchText } from '../search-text.js';
 import type { ContactRow } from './contacts.js';
+import { messageDirection } from './messages.js';
 
-export type ConversationRow = Omit<ConversationsTable, 'seq'> & { seq: number };
+/** A conversation row as stored: flags 0/1. Bulk loads and snapshots copy these as they are. */
+export type StoredConversationRow = Omit<ConversationsTable, 'seq'> & { seq: number };
 export type NewConversationRow = Omit<ConversationsTable, 'seq'>;
+
+/** A conversation as the domain and presenters read it: flags boolean, the last message's direction checked. */
+export interface ConversationRecord
+  extends Omit<StoredConversationRow, 'starred' | 'inbox' | 'last_message_direction'> {
+  starred: boolean;
+  inbox: boolean;
+  last_message_direction: MessageDirection | null;
+}
+export type NewConversation = Omit<ConversationRecord, 'seq'>;
+/** @deprecated the name before records: a conversation as read. */
+export type ConversationRow = ConversationRecord;
 type MemberTable = 'conversation_followers' | 'conversation_mentions';
 
-export async function insertConversation(db: Executor, row: NewConversationRow): Promise<ConversationRow> {
-  return db.insertInto('conversations').values(row).returningAll().executeTakeFirstOrThrow();
+export function decodeConversation<Row extends StoredConversationRow>(
+  row: Row,
+): Omit<Row, 'starred' | 'inbox' | 'last_message_direction'> & ConversationRecord {
+  return {
+    ...row,
+    starred: flag(row.starred),
+    inbox: flag(row.inbox),
+    last_message_direction: row.last_message_direction === null ? null : messageDirection(row.last_message_direction),
+  };
+}
+
+const CONVERSATION_ENCODERS = { starred: toFlag, inbox: toFlag };
+
+export function encodeConversation(record: ConversationRecord): StoredConversationRow;
+export function encodeConversation(record: NewConversation): NewConversationRow;
+export function encodeConversation(record: NewConversation | ConversationRecord): NewConversationRow {
+  return { ...record, starred: toFlag(record.starred), inbox: toFlag(record.inbox) };
+}
+
+const decodeFirst = (row: StoredConversationRow | undefined) => (row ? decodeConversation(row) : undefined);
+
+export async function insertConversation(db: Executor, conversation: NewConversation): Promise<ConversationRecord> {
+  const row = encodeConversation(conversation);
+  return decodeConversation(await db.insertInto('conversations').values(row).returningAll().executeTakeFirstOrThrow());
 }
 
 /**
  * Inserts the contact's conversation unless one exists (one per contact per location), and answers the one that
  * does: a concurrent insert waits for the other to commit, so racing first messages share one conversation.
  */
-export async function insertConversationIfAbsent(db: Executor, row: NewConversationRow): Promise<ConversationRow> {
+export async function insertConversationIfAbsent(
+  db: Executor,
+  conversation: NewConversation,
+): Promise<ConversationRecord> {
+  const row = encodeConversation(conversation);
   const inserted = await db
     .insertInto('conversations')
     .values(row)
     .onConflict((oc) => oc.columns(['location_id', 'contact_id']).doNothing())
     .returningAll()
     .executeTakeFirst();
-  if (inserted) return inserted;
+  if (inserted) return decodeConversation(inserted);
   const existing = await findConversationByContact(db, row.location_id, row.contact_id);
   if (!existing) throw new Error(`conversation of contact ${row.contact_id} vanished while it was opened`);
   return existing;
@@ -62,9 +102,9 @@ export async function findConversationWithContact(
   if (!row) return undefined;
   const { contact_row_id, contact_full_name, contact_company_name, contact_email, contact_phone, ...conversation } =
     row;
-  if (contact_row_id === null) return { conversation };
+  if (contact_row_id === null) return { conversation: decodeConversation(conversation) };
   return {
-    conversation,
+    conversation: decodeConversation(conversation),
     contact: {
       full_name: contact_full_name,
       company_name: contact_company_name,
@@ -83,16 +123,18 @@ export async function findConversation(
   locationId: string,
   id: string,
 ): Promise<ConversationRow | undefined> {
-  return (await conversationById(db, locationId, id))[0];
+  return decodeFirst((await conversationById(db, locationId, id))[0]);
 }
 
 export async function findConversationByContact(db: Executor, locationId: string, contactId: string) {
-  return db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('location_id', '=', locationId)
-    .where('contact_id', '=', contactId)
-    .executeTakeFirst();
+  return decodeFirst(
+    await db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('location_id', '=', locationId)
+      .where('contact_id', '=', contactId)
+      .executeTakeFirst(),
+  );
 }
 
 /**
@@ -104,17 +146,19 @@ export async function lockConversation(
   db: Executor,
   locationId: string,
   id: string,
-): Promise<ConversationRow | undefined> {
-  return db
-    .updateTable('conversations')
-    .set((eb) => ({ date_updated: eb.ref('date_updated') }))
-    .where('id', '=', id)
-    .where('location_id', '=', locationId)
-    .returningAll()
-    .executeTakeFirst();
+): Promise<ConversationRecord | undefined> {
+  return decodeFirst(
+    await db
+      .updateTable('conversations')
+      .set((eb) => ({ date_updated: eb.ref('date_updated') }))
+      .where('id', '=', id)
+      .where('location_id', '=', locationId)
+      .returningAll()
+      .executeTakeFirst(),
+  );
 }
 
-export type ConversationPatch = Partial<Omit<ConversationsTable, 'seq' | 'id' | 'location_id' | 'contact_id'>>;
+export type ConversationPatch = Partial<Omit<ConversationRecord, 'seq' | 'id' | 'location_id' | 'contact_id'>>;
 
 /** The columns a client sees change, by the name conversation.updated events give the change. */
 const CHANGES: [keyof ConversationPatch, ConversationChange][] = [
@@ -137,14 +181,16 @@ export async function updateConversation(
   locationId: string,
   id: string,
   patch: ConversationPatch,
-): Promise<ConversationRow | undefined> {
-  return db
-    .updateTable('conversations')
-    .set(patch)
-    .where('id', '=', id)
-    .where('location_id', '=', locationId)
-    .returningAll()
-    .executeTakeFirst();
+): Promise<ConversationRecord | undefined> {
+  return decodeFirst(
+    await db
+      .updateTable('conversations')
+      .set(encodePatch<ConversationRecord, NewConversationRow>(patch, CONVERSATION_ENCODERS))
+      .where('id', '=', id)
+      .where('location_id', '=', locationId)
+      .returningAll()
+      .executeTakeFirst(),
+  );
 }
 
 export async function deleteConversation(db: Executor, locationId: string, id: string): Promise<boolean> {

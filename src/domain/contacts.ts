@@ -89,10 +89,9 @@ function applyInput(row: ContactRow, input: ContactInput, now: number): ContactR
   }
   if (input.companyName !== undefined) next.company_name = blankToNull(input.companyName) ?? null;
   if (input.assignedTo !== undefined) next.assigned_to = blankToNull(input.assignedTo) ?? null;
-  if (input.tags !== undefined)
-    next.tags = JSON.stringify([...new Set(input.tags.map((t) => t.trim()).filter(Boolean))]);
-  if (input.dnd !== undefined) next.dnd = input.dnd ? 1 : 0;
-  const attributes = JSON.parse(row.attributes) as Record<string, unknown>;
+  if (input.tags !== undefined) next.tags = [...new Set(input.tags.map((t) => t.trim()).filter(Boolean))];
+  if (input.dnd !== undefined) next.dnd = input.dnd;
+  const attributes = { ...row.attributes };
   for (const field of ATTRIBUTE_FIELDS) {
     if (input[field] === undefined) continue;
     if (input[field] === null) delete attributes[field];
@@ -102,7 +101,7 @@ function applyInput(row: ContactRow, input: ContactInput, now: number): ContactR
     if (input.dateOfBirth.trim() === '') delete attributes.dateOfBirth;
     else attributes.dateOfBirth = normaliseDateOfBirth(input.dateOfBirth);
   }
-  next.attributes = JSON.stringify(attributes);
+  next.attributes = attributes;
   return next;
 }
 
@@ -133,9 +132,9 @@ function emptyContact(locationId: string, now: number): ContactRow {
     phone: null,
     company_name: null,
     assigned_to: null,
-    tags: '[]',
-    dnd: 0,
-    attributes: '{}',
+    tags: [],
+    dnd: false,
+    attributes: {},
     date_added: now,
     date_updated: now,
   };
@@ -245,13 +244,13 @@ export class ContactService {
     return this.store.unit(async ({ db: trx }) => {
       const existing = await findContact(trx, locationId, id);
       if (!existing) throw notFound('Contact');
-      const current = JSON.parse(existing.tags) as string[];
+      const current = existing.tags;
       const named = new Set(tags.map((tag) => tag.trim()).filter(Boolean));
       const next = change === 'add' ? [...current, ...named] : current.filter((tag) => !named.has(tag));
       const row = applyInput(existing, { tags: next }, this.clock.now());
       await replaceContact(trx, row);
       await syncConversationWithContact(trx, row, this.clock.now());
-      return JSON.parse(row.tags) as string[];
+      return row.tags;
     });
   }
 

@@ -13,13 +13,13 @@ function presentCustomFields(stored: unknown): { id: unknown; value: unknown }[]
 }
 
 export function presentContact(row: ContactRow) {
-  const attributes = JSON.parse(row.attributes) as Record<string, unknown>;
+  const attributes = row.attributes;
   const contact: Record<string, unknown> = {
     id: row.id,
     locationId: row.location_id,
     ...attributes,
-    dnd: row.dnd === 1,
-    tags: JSON.parse(row.tags) as string[],
+    dnd: row.dnd,
+    tags: row.tags,
     dateAdded: iso(row.date_added),
     dateUpdated: iso(row.date_updated),
     customFields: presentCustomFields(attributes.customFields),

@@ -47,7 +47,7 @@ export function presentSearchItem(
       starred: row.starred,
       followers,
       mentions,
-      tags: contact ? (JSON.parse(contact.tags) as string[]) : [],
+      tags: contact ? contact.tags : [],
       sort: [Number(row.sort_value), row.seq],
     },
     {
@@ -57,7 +57,7 @@ export function presentSearchItem(
       lastMessageConversationProviderId: row.last_message_provider_id,
       assignedTo: row.assigned_to,
       companyName: contact?.company_name,
-      profilePhoto: contact ? (JSON.parse(contact.attributes) as { profilePhoto?: string }).profilePhoto : undefined,
+      profilePhoto: contact?.attributes.profilePhoto,
       feedback: row.feedback,
       dueAt: row.due_at,
     },

@@ -1,6 +1,6 @@
 // Seeded contacts: a name, a unique email and phone (most have both), sometimes a company, tags and an address,
 // assigned to one of the location's users more often than not.
-import type { ContactRow } from '../store/repositories/contacts.js';
+import type { StoredContactRow } from '../store/repositories/contacts.js';
 import { type SeedPlan, STREAM } from './plan.js';
 import { Random } from './random.js';
 import {
@@ -45,7 +45,7 @@ export function contactFacts(plan: SeedPlan, k: number): ContactFacts {
   return { firstName, lastName, email, phone, companyName, assignedTo };
 }
 
-export function contactRow(plan: SeedPlan, k: number, id: string): ContactRow {
+export function contactRow(plan: SeedPlan, k: number, id: string): StoredContactRow {
   const facts = contactFacts(plan, k);
   const random = Random.of(plan.options.seed, STREAM.contact + 100, k);
   const location = plan.locationOfContact(k);

@@ -6,7 +6,7 @@ import type { After, Condition, ContactSearch, Range, Sort, TextMatch } from '..
 import type { Engine } from '../database.js';
 import type { Executor } from '../executor.js';
 import type { Database } from '../schema.js';
-import type { ContactRow } from './contacts.js';
+import { type ContactRow, decodeContact, type StoredContactRow } from './contacts.js';
 
 type EB = ExpressionBuilder<Database, 'contacts'>;
 
@@ -172,5 +172,8 @@ export async function searchContacts(db: Executor, engine: Engine, search: Conta
     page.execute(),
     filtered.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { rows: rows as ContactPage['rows'], total: Number(count.n) };
+  return {
+    rows: (rows as (StoredContactRow & { sort_key: string | number })[]).map(decodeContact),
+    total: Number(count.n),
+  };
 }

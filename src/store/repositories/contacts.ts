@@ -1,51 +1,84 @@
 // Contacts of a location.
 import type { Executor } from '../executor.js';
 import { preparedRead } from '../prepared-reads.js';
+import { flag, jsonObject, stringList, toFlag } from '../records/columns.js';
 import type { ContactsTable } from '../schema.js';
 
-export type ContactRow = ContactsTable;
+/** A contact row as stored: tags and attributes JSON text, dnd 0/1. Bulk loads copy these as they are. */
+export type StoredContactRow = ContactsTable;
 
-export async function insertContact(db: Executor, row: ContactRow): Promise<void> {
-  await db.insertInto('contacts').values(row).execute();
+/** A contact as the domain and presenters read it: tags a list, every other field an object, dnd a boolean. */
+export interface ContactRecord extends Omit<ContactsTable, 'tags' | 'dnd' | 'attributes'> {
+  tags: string[];
+  dnd: boolean;
+  /** Every other accepted contact field (address, timezone, dndSettings, customFields, ...). */
+  attributes: Record<string, unknown>;
+}
+/** @deprecated the name before records: a contact as read. */
+export type ContactRow = ContactRecord;
+
+export function decodeContact<Row extends StoredContactRow>(
+  row: Row,
+): Omit<Row, 'tags' | 'dnd' | 'attributes'> & ContactRecord {
+  return { ...row, tags: stringList(row.tags), dnd: flag(row.dnd), attributes: jsonObject(row.attributes) };
+}
+
+export function encodeContact(record: ContactRecord): StoredContactRow {
+  return {
+    ...record,
+    tags: JSON.stringify(record.tags),
+    dnd: toFlag(record.dnd),
+    attributes: JSON.stringify(record.attributes),
+  };
+}
+
+const decodeFirst = (row: StoredContactRow | undefined) => (row ? decodeContact(row) : undefined);
+
+export async function insertContact(db: Executor, contact: ContactRecord): Promise<void> {
+  await db.insertInto('contacts').values(encodeContact(contact)).execute();
 }
 
 const contactById = preparedRead((db, locationId: string, id: string) =>
   db.selectFrom('contacts').selectAll().where('id', '=', id).where('location_id', '=', locationId),
 );
 
-export async function findContact(db: Executor, locationId: string, id: string): Promise<ContactRow | undefined> {
-  return (await contactById(db, locationId, id))[0];
+export async function findContact(db: Executor, locationId: string, id: string): Promise<ContactRecord | undefined> {
+  return decodeFirst((await contactById(db, locationId, id))[0]);
 }
 
-export async function findContactsByIds(db: Executor, ids: readonly string[]): Promise<ContactRow[]> {
+export async function findContactsByIds(db: Executor, ids: readonly string[]): Promise<ContactRecord[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute();
+  return (await db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute()).map(decodeContact);
 }
 
 export async function findContactByEmail(db: Executor, locationId: string, emailLower: string) {
-  return db
-    .selectFrom('contacts')
-    .selectAll()
-    .where('location_id', '=', locationId)
-    .where('email_lower', '=', emailLower)
-    .orderBy('date_added')
-    .limit(1)
-    .executeTakeFirst();
+  return decodeFirst(
+    await db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('location_id', '=', locationId)
+      .where('email_lower', '=', emailLower)
+      .orderBy('date_added')
+      .limit(1)
+      .executeTakeFirst(),
+  );
 }
 
 export async function findContactByPhone(db: Executor, locationId: string, phone: string) {
-  return db
-    .selectFrom('contacts')
-    .selectAll()
-    .where('location_id', '=', locationId)
-    .where('phone', '=', phone)
-    .orderBy('date_added')
-    .limit(1)
-    .executeTakeFirst();
+  return decodeFirst(
+    await db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('location_id', '=', locationId)
+      .where('phone', '=', phone)
+      .orderBy('date_added')
+      .limit(1)
+      .executeTakeFirst(),
+  );
 }
 
-export async function replaceContact(db: Executor, row: ContactRow): Promise<void> {
-  const { id, location_id, date_added, ...fields } = row;
+export async function replaceContact(db: Executor, contact: ContactRecord): Promise<void> {
+  const { id, location_id, date_added, ...fields } = encodeContact(contact);
   await db.updateTable('contacts').set(fields).where('id', '=', id).where('location_id', '=', location_id).execute();
 }
 

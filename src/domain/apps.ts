@@ -60,14 +60,14 @@ export class AppService {
     const row: AppRow = {
       id,
       name: input.name,
-      scopes: JSON.stringify([...new Set(input.scopes ?? SCOPES)]),
+      scopes: [...new Set(input.scopes ?? SCOPES)],
       webhook_url: input.webhookUrl ?? null,
-      webhook_events: input.webhookEvents ? JSON.stringify([...new Set(input.webhookEvents)]) : null,
+      webhook_events: input.webhookEvents ? [...new Set(input.webhookEvents)] : null,
       created_at: now,
       updated_at: now,
       client_id: newClientId(id),
       client_secret_hash: secret.hash,
-      redirect_uris: JSON.stringify(redirectUris),
+      redirect_uris: redirectUris,
     };
     const exists = () => new DomainError('CONFLICT', `App ${row.id} already exists`);
     // Two creates of the same id that race past the check: the primary key decides.
@@ -112,12 +112,11 @@ export class AppService {
     if (update.webhookUrl) await requirePostableUrl('webhookUrl', update.webhookUrl, outbound);
     const patch: AppPatch = { updated_at: clock.now() };
     if (update.name !== undefined) patch.name = update.name;
-    if (update.scopes !== undefined) patch.scopes = JSON.stringify([...new Set(update.scopes)]);
+    if (update.scopes !== undefined) patch.scopes = [...new Set(update.scopes)];
     if (update.webhookUrl !== undefined) patch.webhook_url = update.webhookUrl;
-    if (update.redirectUris !== undefined)
-      patch.redirect_uris = JSON.stringify(requireRedirectUris(update.redirectUris));
+    if (update.redirectUris !== undefined) patch.redirect_uris = requireRedirectUris(update.redirectUris);
     if (update.webhookEvents !== undefined) {
-      patch.webhook_events = update.webhookEvents ? JSON.stringify([...new Set(update.webhookEvents)]) : null;
+      patch.webhook_events = update.webhookEvents ? [...new Set(update.webhookEvents)] : null;
     }
     await store.unit(({ db }) => updateApp(db, id, patch));
     return this.get(id);

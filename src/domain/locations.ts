@@ -95,7 +95,7 @@ export class LocationService {
     if (input.appId !== undefined && !app) {
       throw new DomainError('VALIDATION_FAILED', ['appId must be the id of an existing app']);
     }
-    const appScopes = app ? (JSON.parse(app.scopes) as string[]) : undefined;
+    const appScopes = app?.scopes;
     const issued = this.newToken(locationId, { ...input, scopes: input.scopes ?? appScopes });
     const beyond = appScopes ? (JSON.parse(issued.row.scopes) as string[]).filter((s) => !appScopes.includes(s)) : [];
     if (beyond.length > 0) {

@@ -218,7 +218,7 @@ export class ProviderService {
           location_id: locationId,
           provider_id: provider.id,
           type: provider.type,
-          is_default: isDefault ? 1 : 0,
+          is_default: isDefault,
           created_at: clock.now(),
         });
       },

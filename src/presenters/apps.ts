@@ -11,11 +11,11 @@ export function presentApp(row: AppRow) {
   return {
     id: row.id,
     name: row.name,
-    scopes: JSON.parse(row.scopes) as string[],
+    scopes: row.scopes,
     webhookUrl: row.webhook_url,
-    webhookEvents: row.webhook_events === null ? null : (JSON.parse(row.webhook_events) as string[]),
+    webhookEvents: row.webhook_events,
     clientId: row.client_id,
-    redirectUris: JSON.parse(row.redirect_uris) as string[],
+    redirectUris: row.redirect_uris,
     dateAdded: iso(row.created_at),
     dateUpdated: iso(row.updated_at),
   };
@@ -42,7 +42,7 @@ export function presentInstalledProvider(row: InstalledProviderRow) {
   return {
     ...presentProvider(row),
     locationId: row.location_id,
-    isDefault: row.is_default === 1,
+    isDefault: row.is_default,
     dateInstalled: iso(row.installed_at),
   };
 }

@@ -16,8 +16,7 @@ import type { Tx } from '../store/unit-of-work.js';
 import { type EventRows, WEBHOOK_SCOPES, type WebhookContent, webhooksOf } from './payloads.js';
 
 function receives(app: AppRow, webhook: WebhookContent): boolean {
-  const scopes = JSON.parse(app.scopes) as string[];
-  const events = app.webhook_events === null ? null : (JSON.parse(app.webhook_events) as string[]);
+  const { scopes, webhook_events: events } = app;
   return scopes.includes(WEBHOOK_SCOPES[webhook.type]) && (events === null || events.includes(webhook.type));
 }
 

@@ -2,10 +2,10 @@
 // installing the app and handing out a short-lived, single-use authorisation code.
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../../store/database.js';
+import type { AppRecord } from '../../store/repositories/apps.js';
 import { findApp, installApp } from '../../store/repositories/apps.js';
 import { findLocation } from '../../store/repositories/locations.js';
 import { companyLocationIds, findAppByClientId, insertCode, pruneCodes } from '../../store/repositories/oauth.js';
-import type { AppsTable } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
 import { DomainError, notFound } from '../errors.js';
 import { hashToken, newId } from '../ids.js';
@@ -16,7 +16,7 @@ export const CODE_TTL_MS = 10 * 60 * 1000;
 const DAY_MS = 24 * 3600 * 1000;
 
 export interface AuthorizationRequest {
-  app: AppsTable;
+  app: AppRecord;
   userType: AuthClass;
   /** The location (Location) or company (Company) the app is authorised for. */
   targetId: string;
@@ -43,19 +43,19 @@ export function parseScopeParameter(raw: string | undefined): string[] | undefin
   return raw.split(/[\s,+]+/).filter(Boolean);
 }
 
-export function appScopes(app: AppsTable): string[] {
-  return JSON.parse(app.scopes) as string[];
+export function appScopes(app: AppRecord): string[] {
+  return app.scopes;
 }
 
-export function appRedirectUris(app: AppsTable): string[] {
-  return JSON.parse(app.redirect_uris) as string[];
+export function appRedirectUris(app: AppRecord): string[] {
+  return app.redirect_uris;
 }
 
 /**
  * The scopes granted: those asked for that the app holds (HighLevel apps ask for scopes Switchboard does not serve;
  * those are left out), or all the app's when none are asked for. None left: refused.
  */
-export function grantedScopes(app: AppsTable, requested: string[] | undefined): string[] {
+export function grantedScopes(app: AppRecord, requested: string[] | undefined): string[] {
   const held = appScopes(app);
   if (requested === undefined) return held;
   const granted = held.filter((scope) => requested.includes(scope));
@@ -67,11 +67,11 @@ export class OAuthAuthorizations {
   constructor(private readonly deps: { store: Store; clock: Clock }) {}
 
   /** The app whose client id this is. */
-  async clientApp(clientId: string): Promise<AppsTable | undefined> {
+  async clientApp(clientId: string): Promise<AppRecord | undefined> {
     return findAppByClientId(this.deps.store.db, clientId);
   }
 
-  async clientAppById(appId: string): Promise<AppsTable | undefined> {
+  async clientAppById(appId: string): Promise<AppRecord | undefined> {
     return findApp(this.deps.store.db, appId);
   }
 

@@ -2,6 +2,7 @@
 // access tokens, and location tokens minted from a company's. Messages are those of HighLevel's OAuth server.
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../../store/database.js';
+import type { AppRecord } from '../../store/repositories/apps.js';
 import { isAppInstalled } from '../../store/repositories/apps.js';
 import { findLocation } from '../../store/repositories/locations.js';
 import {
@@ -17,7 +18,6 @@ import {
   spendCode,
   spendRefreshToken,
 } from '../../store/repositories/oauth.js';
-import type { AppsTable } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
 import type { CompanyContext } from '../credentials.js';
 import { DomainError } from '../errors.js';
@@ -80,7 +80,7 @@ export class OAuthTokenService {
   }
 
   /** The app the client credentials belong to. */
-  private async client(request: TokenRequest): Promise<AppsTable> {
+  private async client(request: TokenRequest): Promise<AppRecord> {
     const app = await this.deps.authorizations.clientApp(request.clientId);
     if (!app || !secretMatches(request.clientSecret, app.client_secret_hash)) {
       throw new DomainError('OAUTH_CLIENT_INVALID', 'Invalid client: client is invalid');
@@ -88,7 +88,7 @@ export class OAuthTokenService {
     return app;
   }
 
-  private async redeemCode(app: AppsTable, request: TokenRequest): Promise<IssuedTokens> {
+  private async redeemCode(app: AppRecord, request: TokenRequest): Promise<IssuedTokens> {
     const { store, clock } = this.deps;
     const codeHash = hashToken(request.code ?? '');
     const code = await findCode(store.db, codeHash);
@@ -133,7 +133,7 @@ export class OAuthTokenService {
     return this.issue(app, grant, refreshToken);
   }
 
-  private async rotateRefreshToken(app: AppsTable, request: TokenRequest): Promise<IssuedTokens> {
+  private async rotateRefreshToken(app: AppRecord, request: TokenRequest): Promise<IssuedTokens> {
     const { store, clock } = this.deps;
     const tokenHash = hashToken(request.refreshToken ?? '');
     const row = await findRefreshToken(store.db, tokenHash);
@@ -164,7 +164,7 @@ export class OAuthTokenService {
     return this.issue(app, grant, refreshToken);
   }
 
-  private async issue(app: AppsTable, grant: GrantRow, refreshToken: string): Promise<IssuedTokens> {
+  private async issue(app: AppRecord, grant: GrantRow, refreshToken: string): Promise<IssuedTokens> {
     const scopes = currentScopes(app, grant);
     const authClass = grant.user_type as AuthClass;
     const authClassId = (authClass === 'Location' ? grant.location_id : grant.company_id) ?? '';
@@ -245,7 +245,7 @@ export class OAuthTokenService {
 }
 
 /** The grant's scopes the app still holds (an operator may have narrowed the app since). */
-function currentScopes(app: AppsTable, grant: GrantRow): string[] {
+function currentScopes(app: AppRecord, grant: GrantRow): string[] {
   const held = appScopes(app);
   return (JSON.parse(grant.scopes) as string[]).filter((scope) => held.includes(scope));
 }

@@ -9,7 +9,7 @@ import { appRedirectUris, appScopes, parseScopeParameter } from '../../domain/oa
 import { cookieValue, type OperatorProof, SESSION_COOKIE } from '../../domain/oauth/operator-session.js';
 import { consentPage, errorPage, signInPage } from '../../presenters/oauth-pages.js';
 import type { Services } from '../../services.js';
-import type { AppsTable } from '../../store/schema.js';
+import type { AppRecord } from '../../store/repositories/apps.js';
 import type { Route } from '../route.js';
 
 type Params = Record<string, unknown>;
@@ -43,7 +43,7 @@ function bearerOf(request: FastifyRequest): string | null {
 }
 
 /** The app and the redirect URI of an authorisation request, or why none: never redirect anywhere unregistered. */
-async function client(services: Services, params: Params): Promise<{ app: AppsTable; redirectUri: string } | string> {
+async function client(services: Services, params: Params): Promise<{ app: AppRecord; redirectUri: string } | string> {
   const clientId = text(params, 'client_id');
   if (!clientId) return 'Missing parameter: `client_id`';
   const app = await services.oauth.authorizations.clientApp(clientId);

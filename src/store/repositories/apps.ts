@@ -1,24 +1,60 @@
 // Apps and the locations they are installed on.
 import type { Executor } from '../executor.js';
+import { encodePatch, stringList } from '../records/columns.js';
 import type { AppsTable } from '../schema.js';
 
-export type AppRow = AppsTable;
-export type AppPatch = Partial<Omit<AppsTable, 'id' | 'created_at'>>;
+/** An app as the domain and presenters read it: its scopes, webhook types and redirect URIs as lists. */
+export interface AppRecord extends Omit<AppsTable, 'scopes' | 'webhook_events' | 'redirect_uris'> {
+  scopes: string[];
+  /** null: every type the scopes allow. */
+  webhook_events: string[] | null;
+  redirect_uris: string[];
+}
+/** @deprecated the name before records: an app as read. */
+export type AppRow = AppRecord;
+export type AppPatch = Partial<Omit<AppRecord, 'id' | 'created_at'>>;
 
-export async function insertApp(db: Executor, row: AppRow): Promise<void> {
-  await db.insertInto('apps').values(row).execute();
+export function decodeApp<Row extends AppsTable>(
+  row: Row,
+): Omit<Row, 'scopes' | 'webhook_events' | 'redirect_uris'> & AppRecord {
+  return {
+    ...row,
+    scopes: stringList(row.scopes),
+    webhook_events: row.webhook_events === null ? null : stringList(row.webhook_events),
+    redirect_uris: stringList(row.redirect_uris),
+  };
 }
 
-export async function findApp(db: Executor, id: string): Promise<AppRow | undefined> {
-  return db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
+const json = (value: string[]) => JSON.stringify(value);
+const APP_ENCODERS = {
+  scopes: json,
+  webhook_events: (value: string[] | null) => (value === null ? null : json(value)),
+  redirect_uris: json,
+};
+
+export function encodeApp(record: AppRecord): AppsTable {
+  return encodePatch<AppRecord, AppsTable>(record, APP_ENCODERS) as AppsTable;
 }
 
-export async function listApps(db: Executor): Promise<AppRow[]> {
-  return db.selectFrom('apps').selectAll().orderBy('created_at').orderBy('id').execute();
+export async function insertApp(db: Executor, app: AppRecord): Promise<void> {
+  await db.insertInto('apps').values(encodeApp(app)).execute();
+}
+
+export async function findApp(db: Executor, id: string): Promise<AppRecord | undefined> {
+  const row = await db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && decodeApp(row);
+}
+
+export async function listApps(db: Executor): Promise<AppRecord[]> {
+  return (await db.selectFrom('apps').selectAll().orderBy('created_at').orderBy('id').execute()).map(decodeApp);
 }
 
 export async function updateApp(db: Executor, id: string, patch: AppPatch): Promise<void> {
-  await db.updateTable('apps').set(patch).where('id', '=', id).execute();
+  await db
+    .updateTable('apps')
+    .set(encodePatch<AppRecord, AppsTable>(patch, APP_ENCODERS))
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Deletes an app; its providers, installations and delivery log go with it (foreign keys cascade). */
@@ -49,7 +85,7 @@ export async function isAppInstalled(db: Executor, locationId: string, appId: st
 
 /** The apps installed on a location, with the date of each installation. */
 export async function installedApps(db: Executor, locationId: string) {
-  return db
+  const rows = await db
     .selectFrom('app_installations')
     .innerJoin('apps', 'apps.id', 'app_installations.app_id')
     .selectAll('apps')
@@ -58,17 +94,19 @@ export async function installedApps(db: Executor, locationId: string) {
     .orderBy('app_installations.created_at')
     .orderBy('apps.id')
     .execute();
+  return rows.map(decodeApp);
 }
 
 /** The apps installed on a location that have a webhook URL: whom its changes may be told to. */
-export async function webhookSubscribers(db: Executor, locationId: string): Promise<AppRow[]> {
-  return db
+export async function webhookSubscribers(db: Executor, locationId: string): Promise<AppRecord[]> {
+  const rows = await db
     .selectFrom('app_installations')
     .innerJoin('apps', 'apps.id', 'app_installations.app_id')
     .selectAll('apps')
     .where('app_installations.location_id', '=', locationId)
     .where('apps.webhook_url', 'is not', null)
     .execute();
+  return rows.map(decodeApp);
 }
 
 /** Uninstalls an app from a location: its providers leave the location, its tokens and OAuth grants there are revoked. */

@@ -1,14 +1,16 @@
 // OAuth grants, single-use authorisation codes and rotating refresh tokens (codes and tokens stored as digests).
 import { sql } from 'kysely';
 import type { Executor } from '../executor.js';
-import type { AppsTable, OAuthCodesTable, OAuthGrantsTable, OAuthRefreshTokensTable } from '../schema.js';
+import type { OAuthCodesTable, OAuthGrantsTable, OAuthRefreshTokensTable } from '../schema.js';
+import { type AppRecord, decodeApp } from './apps.js';
 
 export type GrantRow = OAuthGrantsTable;
 export type CodeRow = OAuthCodesTable;
 export type RefreshTokenRow = OAuthRefreshTokensTable;
 
-export async function findAppByClientId(db: Executor, clientId: string): Promise<AppsTable | undefined> {
-  return db.selectFrom('apps').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+export async function findAppByClientId(db: Executor, clientId: string): Promise<AppRecord | undefined> {
+  const row = await db.selectFrom('apps').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+  return row && decodeApp(row);
 }
 
 export async function insertCode(db: Executor, row: CodeRow): Promise<void> {

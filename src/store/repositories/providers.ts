@@ -1,11 +1,18 @@
 // Conversation providers of apps, and the locations they are installed on (one default per channel at most).
 import type { Executor } from '../executor.js';
+import { flag, toFlag } from '../records/columns.js';
 import type { ConversationProvidersTable } from '../schema.js';
 
 export type ProviderRow = ConversationProvidersTable;
 export type ProviderPatch = Partial<Pick<ProviderRow, 'name' | 'delivery_url' | 'updated_at'>>;
-/** A provider as installed on a location. */
-export type InstalledProviderRow = ProviderRow & { location_id: string; is_default: number; installed_at: number };
+/** A provider as installed on a location: whether it is its channel's default there, a boolean. */
+export type InstalledProviderRow = ProviderRow & { location_id: string; is_default: boolean; installed_at: number };
+
+function decodeInstalled<Row extends { is_default: number }>(
+  row: Row,
+): Omit<Row, 'is_default'> & { is_default: boolean } {
+  return { ...row, is_default: flag(row.is_default) };
+}
 
 export async function insertProvider(db: Executor, row: ProviderRow): Promise<void> {
   await db.insertInto('conversation_providers').values(row).execute();
@@ -48,10 +55,11 @@ function installedQuery(db: Executor, locationId: string) {
 }
 
 export async function listInstalledProviders(db: Executor, locationId: string): Promise<InstalledProviderRow[]> {
-  return installedQuery(db, locationId)
+  const rows = await installedQuery(db, locationId)
     .orderBy('provider_installations.created_at')
     .orderBy('conversation_providers.id')
     .execute();
+  return rows.map(decodeInstalled);
 }
 
 export async function findInstalledProvider(
@@ -59,7 +67,10 @@ export async function findInstalledProvider(
   locationId: string,
   providerId: string,
 ): Promise<InstalledProviderRow | undefined> {
-  return installedQuery(db, locationId).where('conversation_providers.id', '=', providerId).executeTakeFirst();
+  const row = await installedQuery(db, locationId)
+    .where('conversation_providers.id', '=', providerId)
+    .executeTakeFirst();
+  return row && decodeInstalled(row);
 }
 
 /** The location's default provider for a channel (SMS, Email, Call), if it has one. */
@@ -68,19 +79,21 @@ export async function findDefaultProvider(
   locationId: string,
   type: string,
 ): Promise<InstalledProviderRow | undefined> {
-  return installedQuery(db, locationId)
+  const row = await installedQuery(db, locationId)
     .where('provider_installations.type', '=', type)
     .where('provider_installations.is_default', '=', 1)
     .executeTakeFirst();
+  return row && decodeInstalled(row);
 }
 
 /** Installs a provider on a location, or changes whether it is the default there; answers whether it was new. */
 export async function upsertProviderInstallation(
   db: Executor,
-  row: { location_id: string; provider_id: string; type: string; is_default: number; created_at: number },
+  installation: { location_id: string; provider_id: string; type: string; is_default: boolean; created_at: number },
 ): Promise<boolean> {
+  const row = { ...installation, is_default: toFlag(installation.is_default) };
   // One default per channel: the previous default of this channel stops being it, in the same transaction.
-  if (row.is_default === 1) {
+  if (installation.is_default) {
     await db
       .updateTable('provider_installations')
       .set({ is_default: 0 })

@@ -105,7 +105,7 @@ export class JobRunner {
       kind: kind.kind,
       location_id: options.locationId,
       subject_id: options.subjectId ?? null,
-      payload: JSON.stringify(payload),
+      payload,
       status: 'pending',
       run_at: options.runAt,
       attempts: 0,
@@ -244,7 +244,7 @@ export class JobRunner {
       this.observe(job.kind, 'dead');
       return;
     }
-    const payload = JSON.parse(job.payload) as unknown;
+    const payload = job.payload;
     try {
       await kind.run(payload, job);
       await finishJob(this.store.db, lease, 'done', now());

@@ -3,13 +3,32 @@
 import { sql } from 'kysely';
 import type { Engine } from '../database.js';
 import type { Executor } from '../executor.js';
+import { jsonValue, oneOf } from '../records/columns.js';
 import type { JobsTable } from '../schema.js';
 
-export type JobRow = JobsTable;
 export type JobStatus = 'pending' | 'running' | 'done' | 'dead' | 'cancelled';
 
-export async function insertJob(db: Executor, row: JobRow): Promise<void> {
-  await db.insertInto('jobs').values(row).execute();
+/** A job as the runner reads it: its status checked, its payload parsed (each kind's module knows its shape). */
+export interface JobRecord extends Omit<JobsTable, 'status' | 'payload'> {
+  status: JobStatus;
+  payload: unknown;
+}
+/** @deprecated the name before records: a job as read. */
+export type JobRow = JobRecord;
+
+const JOB_STATUSES: Record<JobStatus, true> = { pending: true, running: true, done: true, dead: true, cancelled: true };
+const jobStatus = oneOf(JOB_STATUSES, 'jobs', 'status');
+
+export function decodeJob(row: JobsTable): JobRecord {
+  // A payload that is not JSON cannot be run: its kind's handler sees null and fails it, as any bad payload.
+  return { ...row, status: jobStatus(row.status), payload: jsonValue(row.payload, () => null) };
+}
+
+export async function insertJob(db: Executor, job: JobRecord): Promise<void> {
+  await db
+    .insertInto('jobs')
+    .values({ ...job, payload: JSON.stringify(job.payload) })
+    .execute();
 }
 
 /**
@@ -47,7 +66,8 @@ export async function claimDueJobs(
     }))
     .where('id', 'in', due)
     .returningAll()
-    .execute();
+    .execute()
+    .then((rows) => rows.map(decodeJob));
 }
 
 /** Extends the lease of every job `holder` is running; answers how many it still holds. */

@@ -24,6 +24,7 @@ import * as m0025 from './migrations/0025_journal_ids.js';
 import * as m0026 from './migrations/0026_number_events_function.js';
 import * as m0029 from './migrations/0029_email_search.js';
 import * as m0031 from './migrations/0031_ended_webhook_deliveries.js';
+import * as m0032 from './migrations/0032_journal_file.js';
 import type { Database } from './schema.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0026_number_events_function': m0026,
   '0029_email_search': m0029,
   '0031_ended_webhook_deliveries': m0031,
+  '0032_journal_file': m0032,
 };
 
 class StaticProvider implements MigrationProvider {

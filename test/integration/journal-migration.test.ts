@@ -1,5 +1,6 @@
-// Migration 0025 (journal entries named by their seq) on a journal written by the schema before it: every recorded
-// call keeps its number and fields, the indexes stay, and new calls number on from the old ones.
+// Migrations 0025 (journal entries named by their seq) and 0032 (on SQLite, the journal in a file of its own) on a
+// journal written by the schema before them: every recorded call keeps its number and fields, the indexes stay, and
+// new calls number on from the old ones.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -59,12 +60,22 @@ describe.each(ENGINES)('journal migration from the previous schema on %s', (engi
     expect(Object.keys(rows[0] ?? {})).not.toContain('id');
   });
 
+  it('moves the journal out of the main file on SQLite', async () => {
+    if (engine !== 'sqlite') return;
+    const inMain = await sql<{
+      n: number;
+    }>`select count(*) as n from main.sqlite_master where name = 'request_journal'`.execute(store.db);
+    expect(inMain.rows[0]?.n).toBe(0);
+    const inJournal = await sql<{ n: number }>`select count(*) as n from journal.request_journal`.execute(store.db);
+    expect(inJournal.rows[0]?.n).toBe(5);
+  });
+
   it('keeps the journal indexes', async () => {
     const names =
       engine === 'sqlite'
         ? await sql<{
             name: string;
-          }>`select name from sqlite_master where type = 'index' and tbl_name = 'request_journal'
+          }>`select name from journal.sqlite_master where type = 'index' and tbl_name = 'request_journal'
             and sql is not null`.execute(store.db)
         : await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'request_journal'
             and schemaname = current_schema()`.execute(store.db);

@@ -158,7 +158,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       v('JOURNAL_MAX_BODY_BYTES', '16384', 'request and response bodies are cut to this many bytes'),
       v(
         'JOURNAL_MAX_READ_BODY_BYTES',
-        '1024',
+        '256',
         'the answer to a successful GET is cut to this many bytes (or JOURNAL_MAX_BODY_BYTES, if smaller)',
       ),
       v('JOURNAL_RETENTION_HOURS', '24', 'recorded calls older than this are pruned'),

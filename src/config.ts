@@ -443,7 +443,7 @@ function parseSandbox(env: Env): SandboxConfig {
     journal: {
       enabled: flag(env, 'JOURNAL', true),
       maxBodyBytes: integer(env, 'JOURNAL_MAX_BODY_BYTES', 16 * 1024, 0, 16 * MIB),
-      maxReadBodyBytes: integer(env, 'JOURNAL_MAX_READ_BODY_BYTES', 1024, 0, 16 * MIB),
+      maxReadBodyBytes: integer(env, 'JOURNAL_MAX_READ_BODY_BYTES', 256, 0, 16 * MIB),
       retentionMs: integer(env, 'JOURNAL_RETENTION_HOURS', 24, 1, 24 * 365) * HOUR,
       maxRows: integer(env, 'JOURNAL_MAX_ROWS', 10_000, 1, 10_000_000),
       flushMs: integer(env, 'JOURNAL_FLUSH_MS', 200, 1, 60_000),

@@ -51,30 +51,26 @@ export async function findContactsByIds(db: Executor, ids: readonly string[]): P
   return (await db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute()).map(decodeContact);
 }
 
-export async function findContactByEmail(db: Executor, locationId: string, emailLower: string) {
+/** The location's oldest contact whose `column` holds `value` (HighLevel's duplicate rules match the first one). */
+async function oldestContactWhere(db: Executor, locationId: string, column: 'email_lower' | 'phone', value: string) {
   return decodeFirst(
     await db
       .selectFrom('contacts')
       .selectAll()
       .where('location_id', '=', locationId)
-      .where('email_lower', '=', emailLower)
+      .where(column, '=', value)
       .orderBy('date_added')
       .limit(1)
       .executeTakeFirst(),
   );
 }
 
+export async function findContactByEmail(db: Executor, locationId: string, emailLower: string) {
+  return oldestContactWhere(db, locationId, 'email_lower', emailLower);
+}
+
 export async function findContactByPhone(db: Executor, locationId: string, phone: string) {
-  return decodeFirst(
-    await db
-      .selectFrom('contacts')
-      .selectAll()
-      .where('location_id', '=', locationId)
-      .where('phone', '=', phone)
-      .orderBy('date_added')
-      .limit(1)
-      .executeTakeFirst(),
-  );
+  return oldestContactWhere(db, locationId, 'phone', phone);
 }
 
 export async function replaceContact(db: Executor, contact: ContactRecord): Promise<void> {

@@ -17,6 +17,7 @@ import {
   watchErrors,
 } from '../helpers/chromium.js';
 import { ensureConsoleBuilt } from '../helpers/console-build.js';
+import { ENGINES } from '../helpers/engines.js';
 import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { inbound } from '../helpers/messages.js';
@@ -45,7 +46,7 @@ function leaves(catalogue: object, prefix = ''): Map<string, string> {
   return out;
 }
 
-describe.skipIf(!chromiumAvailable)('console in Chromium', () => {
+describe.skipIf(!chromiumAvailable).each(ENGINES)('console in Chromium on %s', (engine) => {
   let harness: Harness;
   let acme: TestLocation;
   let other: TestLocation;
@@ -59,7 +60,7 @@ describe.skipIf(!chromiumAvailable)('console in Chromium', () => {
   beforeAll(async () => {
     await ensureConsoleBuilt();
     fs.mkdirSync(SHOTS, { recursive: true });
-    harness = await startHarness('sqlite');
+    harness = await startHarness(engine);
     acme = await createLocation(harness);
     other = await createLocation(harness);
     await harness.admin.patch(null, `/admin/v1/locations/${acme.locationId}`, { name: 'Acme Dental' });
@@ -101,7 +102,9 @@ describe.skipIf(!chromiumAvailable)('console in Chromium', () => {
     await page.getByLabel('Location', { exact: true }).selectOption(locationId);
   }
 
+  /** Screenshots from the first engine only: the screens do not depend on it. */
   async function shoot(name: string) {
+    if (engine !== ENGINES[0]) return;
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
   }
 

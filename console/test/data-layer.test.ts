@@ -1,15 +1,17 @@
 // The console's data layer: search paging as the API pages, a thread's reading order, the language choice, the
 // composer's conversions, and the realtime stream (frames split anywhere, and a resume after a dropped connection
-// against a real HTTP server that checks Last-Event-ID).
+// against a real HTTP server that checks Last-Event-ID; a resync rereads everything).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorMessage, setCredentials, withQuery } from '../src/api/client.js';
-import { NO_FILTERS, nextCursor, PAGE_SIZE, readingOrder, searchQuery } from '../src/api/conversations.js';
+import { keys, NO_FILTERS, nextCursor, PAGE_SIZE, readingOrder, searchQuery } from '../src/api/conversations.js';
 import { openStream, parseFrames, type SseFrame } from '../src/api/sse.js';
 import type { ConversationItem, Message, MessagesPage } from '../src/api/types.js';
 import { pickLanguage } from '../src/i18n/index.js';
 import { defaultChannel, scheduledSeconds, textToHtml } from '../src/inbox/composer.js';
+import { handleFrame } from '../src/inbox/live.js';
 
 const item = (id: string, sort: [number, number]) => ({ id, sort }) as ConversationItem;
 const message = (id: string, dateAdded: string) => ({ id, dateAdded }) as Message;
@@ -140,5 +142,14 @@ describe('realtime stream', () => {
     expect(seen[0]).toEqual({ lastEventId: undefined, csrf: 'csrf-1' });
     expect(seen[1]).toEqual({ lastEventId: '2', csrf: 'csrf-1' });
     expect(states.slice(0, 3)).toEqual(['connecting', 'live', 'reconnecting']);
+  });
+
+  it('reads everything afresh after a resync frame (the events it missed are gone from the log)', () => {
+    const client = new QueryClient();
+    client.setQueryData(keys.conversations('loc-1'), { pages: [] });
+    client.setQueryData(keys.messages('conv-1'), { pages: [] });
+    handleFrame(client, 'loc-1', { id: '9', event: 'resync', data: '{"reason":"retention","from":2,"to":9}' });
+    expect(client.getQueryState(keys.conversations('loc-1'))?.isInvalidated).toBe(true);
+    expect(client.getQueryState(keys.messages('conv-1'))?.isInvalidated).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 // Live updates: the location's realtime stream feeds the query cache (messages land in the open thread at once,
-// lists refresh) and the typing indicators. The stream resumes from its last event after a disconnect.
+// lists refresh) and the typing indicators. The stream resumes from its last event after a disconnect; a `resync`
+// (the events missed are no longer in the log) rereads everything.
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { applyMessageEvent, keys } from '../api/conversations.js';
@@ -29,6 +30,12 @@ export function useTyping(conversationId: string): boolean {
 }
 
 export function handleFrame(client: QueryClient, locationId: string, frame: SseFrame) {
+  // The stream lost track of what this page missed (pruned from the log, or the location restored): what
+  // it shows may be stale in ways no later event will mend, so read it all again.
+  if (frame.event === 'resync') {
+    void client.invalidateQueries();
+    return;
+  }
   let event: StreamEvent;
   try {
     event = JSON.parse(frame.data) as StreamEvent;

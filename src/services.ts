@@ -7,7 +7,7 @@ import { withDeliveryFaults } from './delivery/faults.js';
 import { createDeliveryRouter } from './delivery/index.js';
 import { AppService } from './domain/apps.js';
 import { AuthService } from './domain/auth.js';
-import type { Clock } from './domain/clock.js';
+import { type Clock, systemClock } from './domain/clock.js';
 import { ConsoleSessionService } from './domain/console-sessions.js';
 import { ContactService } from './domain/contacts.js';
 import { ConversationService } from './domain/conversations.js';
@@ -171,7 +171,9 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
     },
     rateLimits,
     consoleSessions: new ConsoleSessions(
-      new ConsoleSessionService({ store, clock, auth }),
+      // A console session is the operator's, in the operator's time: moving the sandbox's virtual clock (from the
+      // console itself, say) must not end it, and its cookie's Max-Age counts real seconds anyway.
+      new ConsoleSessionService({ store, clock: config.sandbox.clock === 'virtual' ? systemClock : clock, auth }),
       config.publicUrl.startsWith('https:'),
     ),
     locations: new LocationService(store, clock),

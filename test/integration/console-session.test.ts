@@ -1,7 +1,9 @@
 // The console's session layer (src/http/console-session.ts): a token buys an HttpOnly, SameSite=Strict cookie that
 // stands in for the bearer token only together with the session's CSRF header; a location session stays in its
-// location and its scopes; sign-out, revocation and expiry end it.
+// location and its scopes; sign-out, revocation and expiry (eight hours of real time, even under a virtual clock)
+// end it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClock } from '../helpers/clock.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createConversation, createLocation, issueToken, type TestLocation } from '../helpers/factories.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
@@ -11,6 +13,17 @@ interface Signed {
   csrf: string;
   setCookie: string;
   body: any;
+}
+
+/** An admin session's cookie on the server at baseUrl. */
+async function adminCookie(baseUrl: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/console/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: ADMIN_TOKEN }),
+  });
+  expect(response.status).toBe(201);
+  return (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 }
 
 describe.each(ENGINES)('console sessions on %s', (engine) => {
@@ -179,5 +192,33 @@ describe.each(ENGINES)('console sessions on %s', (engine) => {
     });
     expect(second.body.locations.map((l: { id: string }) => l.id)).not.toContain(first.body.locations[0].id);
     expect(second.body.nextAfter).toBeNull();
+  });
+
+  it('a session ends on its own after eight hours', async () => {
+    const clock = new TestClock(Date.now());
+    const timed = await startHarness(engine, { clock });
+    try {
+      const cookie = await adminCookie(timed.baseUrl);
+      const session = async () => (await fetch(`${timed.baseUrl}/console/v1/session`, { headers: { cookie } })).status;
+      clock.advance(8 * 3600_000 - 1000);
+      expect(await session()).toBe(200);
+      clock.advance(2000);
+      expect(await session()).toBe(401);
+    } finally {
+      await timed.close();
+    }
+  });
+
+  it('moving the sandbox clock (CLOCK=virtual) does not sign the console out', async () => {
+    const sandbox = await startHarness(engine, { env: { CLOCK: 'virtual' } });
+    try {
+      const cookie = await adminCookie(sandbox.baseUrl);
+      const moved = await sandbox.admin.post(null, '/admin/v1/clock', { advanceMs: 3 * 24 * 3600_000 });
+      expect(moved.status).toBe(200);
+      const current = await fetch(`${sandbox.baseUrl}/console/v1/session`, { headers: { cookie } });
+      expect(current.status).toBe(200);
+    } finally {
+      await sandbox.close();
+    }
   });
 });

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import type { Route } from '../route.js';
@@ -29,6 +30,44 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.json': 'application/json; charset=utf-8',
 };
+
+/** Types worth compressing (images and fonts are compressed already). */
+const TEXT_TYPES = new Set(['.js', '.css', '.svg', '.json']);
+
+/**
+ * Files gzipped once, on their first request: Vite names each asset by a hash of its content, and the API documents
+ * are the installed package's, so a path never stands for other bytes while the server runs. The whole build and the
+ * documents are a few hundred KB compressed.
+ */
+const gzipped = new Map<string, Buffer>();
+
+function gzipOf(full: string): Buffer {
+  let body = gzipped.get(full);
+  if (!body) {
+    body = gzipSync(fs.readFileSync(full), { level: 9 });
+    gzipped.set(full, body);
+  }
+  return body;
+}
+
+/** Whether the client takes gzip: listed (or `*`) in Accept-Encoding without `q=0`. */
+function acceptsGzip(header: string | string[] | undefined): boolean {
+  for (const part of String(header ?? '').split(',')) {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== '*') continue;
+    const q = params.map((param) => param.trim()).find((param) => param.startsWith('q='));
+    if (!q || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
+}
+
+/** A file's bytes, gzipped when it is text and the client takes gzip. */
+function sendFile(request: FastifyRequest, reply: FastifyReply, full: string) {
+  if (!TEXT_TYPES.has(path.extname(full))) return reply.send(fs.createReadStream(full));
+  reply.header('vary', 'accept-encoding');
+  if (!acceptsGzip(request.headers['accept-encoding'])) return reply.send(fs.createReadStream(full));
+  return reply.header('content-encoding', 'gzip').send(gzipOf(full));
+}
 
 // Scripts from this server only; inline styles for the virtual list's positioning; images and recordings of
 // messages may live anywhere (HighLevel attachments are URLs); email bodies render in sandboxed srcdoc frames.
@@ -87,11 +126,11 @@ export function consoleAssetRoutes(): Route[] {
         if (!type || !/^[\w.-]+$/.test(file) || file.startsWith('.') || !fs.existsSync(full)) {
           throw new DomainError('NOT_FOUND', 'Asset not found');
         }
-        return reply
+        reply
           .header('content-type', type)
           .header('x-content-type-options', 'nosniff')
-          .header('cache-control', 'public, max-age=31536000, immutable')
-          .send(fs.createReadStream(full));
+          .header('cache-control', 'public, max-age=31536000, immutable');
+        return sendFile(request, reply, full);
       },
     },
     {
@@ -102,10 +141,8 @@ export function consoleAssetRoutes(): Route[] {
         const name = request.params.name.replace(/\.json$/, '');
         const file = Object.hasOwn(SPECS, name) ? SPECS[name] : undefined;
         if (!file) throw new DomainError('NOT_FOUND', 'No such API document');
-        return reply
-          .header('content-type', 'application/json; charset=utf-8')
-          .header('cache-control', 'public, max-age=300')
-          .send(fs.createReadStream(path.join(ROOT, file)));
+        reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'public, max-age=300');
+        return sendFile(request, reply, path.join(ROOT, file));
       },
     },
   ];

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../domain/auth.js';
 import { type AuthContext, type CompanyContext, type Credential, isCompanyContext } from '../domain/credentials.js';
 import { DomainError } from '../domain/errors.js';
-import { MAX_ID_LENGTH, MAX_LONG_TEXT_LENGTH, MAX_TEXT_LENGTH } from '../domain/text-bounds.js';
+import { MAX_ID_LENGTH, MAX_LONG_TEXT_LENGTH, MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from '../domain/text-bounds.js';
 import { ACCEPTED_VERSIONS, type Access } from './access.js';
 import type { ConsoleSessions } from './console-session.js';
 
@@ -92,6 +92,8 @@ export const newRequestId = () => randomUUID();
  * `assignedTo` is a comma-separated list of user ids, read and never stored).
  */
 const ID_FIELD = /(Id|Ids\.\d+|^body\.assignedTo|userId)$/;
+/** Names and email addresses a body stores: indexed for search (a contact's, a visitor's; a location's, an app's). */
+const NAME_FIELD = /^body\.(firstName|lastName|name|companyName|email)$/;
 /** The long texts a body stores (a message's text, an email's HTML, a contact's custom value: large-text fields). */
 const LONG_TEXT_FIELD = /^body\.((message|html|body|text)|customFields\.\d+\.(field_value|value))$/;
 
@@ -99,6 +101,7 @@ const LONG_TEXT_FIELD = /^body\.((message|html|body|text)|customFields\.\d+\.(fi
 function lengthBound(path: string): number | undefined {
   if (ID_FIELD.test(path)) return MAX_ID_LENGTH;
   if (!path.startsWith('body')) return undefined;
+  if (NAME_FIELD.test(path)) return MAX_NAME_LENGTH;
   return LONG_TEXT_FIELD.test(path) ? MAX_LONG_TEXT_LENGTH : MAX_TEXT_LENGTH;
 }
 

@@ -1,8 +1,9 @@
 // Every stored string has a bound both engines enforce: each string field of the write routes, sent over-long or with
 // a NUL, is refused with a 422 (PostgreSQL refuses index rows over ~2.7 kB and NUL in text, where SQLite takes both:
 // a bound left to the database would be a 500 on one engine and a stored value on the other).
+import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LONG_TEXT_LENGTH, MAX_TEXT_LENGTH } from '../../src/domain/text-bounds.js';
+import { MAX_LONG_TEXT_LENGTH, MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from '../../src/domain/text-bounds.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createContact, createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
@@ -96,6 +97,16 @@ const WRITES: Write[] = [
 ];
 
 const WITH_NUL = 'before\u0000after';
+/** Fields PostgreSQL indexes for search (contact names, company, email), bounded tighter than other text. */
+const NAME_FIELDS = ['firstName', 'lastName', 'name', 'companyName', 'email'];
+
+/**
+ * `length` characters no compression shrinks, each three bytes of UTF-8 (CJK ideographs in random order): the
+ * widest a value of that length can be in an index row. 'x'.repeat(n) would compress to nothing and prove nothing.
+ */
+function incompressible(length: number): string {
+  return Array.from({ length }, () => String.fromCharCode(0x4e00 + randomInt(0x5000))).join('');
+}
 
 describe.each(ENGINES)('bounds of stored strings on %s', (engine) => {
   let harness: Harness;
@@ -129,7 +140,11 @@ describe.each(ENGINES)('bounds of stored strings on %s', (engine) => {
     const wrong: string[] = [];
     for (const field of write.fields) {
       const name = field.replace('[]', '');
-      const bound = ['message', 'html'].includes(name) ? MAX_LONG_TEXT_LENGTH : MAX_TEXT_LENGTH;
+      const bound = ['message', 'html'].includes(name)
+        ? MAX_LONG_TEXT_LENGTH
+        : NAME_FIELDS.includes(name)
+          ? MAX_NAME_LENGTH
+          : MAX_TEXT_LENGTH;
       for (const bad of ['x'.repeat(bound + 1), WITH_NUL]) {
         const body = { ...write.body(ids), [name]: field.endsWith('[]') ? [bad] : bad };
         const answer = await call(write, body);
@@ -138,5 +153,30 @@ describe.each(ENGINES)('bounds of stored strings on %s', (engine) => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('stores names and email addresses at their bound on both engines, however wide their characters', async () => {
+    const name = () => incompressible(MAX_NAME_LENGTH);
+    // Local part and domain labels of random letters: a longest address, which nothing compresses either.
+    const label = (length: number) =>
+      Array.from({ length }, () => 'abcdefghijklmnopqrstuvwxyz'[randomInt(26)]).join('');
+    const email = `${label(64)}@${[label(60), label(60), label(60)].join('.')}.com`;
+    expect(email.length).toBeLessThanOrEqual(MAX_NAME_LENGTH);
+    const bodies: Json[] = [
+      { firstName: name(), lastName: name(), companyName: name(), email },
+      { name: name(), email: `b${email.slice(1)}` },
+    ];
+    for (const fields of bodies) {
+      const created = await location.api.request('POST', null, '/contacts/', {
+        body: { locationId: location.locationId, ...fields },
+        raw: true,
+      });
+      expect(created.status, JSON.stringify(created.body).slice(0, 300)).toBe(201);
+      const updated = await location.api.request('PUT', null, `/contacts/${created.body.contact.id}`, {
+        body: { firstName: name(), lastName: name() },
+        raw: true,
+      });
+      expect(updated.status, JSON.stringify(updated.body).slice(0, 300)).toBe(200);
+    }
   });
 });

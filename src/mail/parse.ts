@@ -3,7 +3,7 @@
 
 import type { AddressObject, EmailAddress } from 'mailparser';
 import { DomainError } from '../domain/errors.js';
-import { MAX_ID_LENGTH, MAX_TEXT_LENGTH } from '../domain/text-bounds.js';
+import { MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from '../domain/text-bounds.js';
 
 /** The largest raw email taken in: 25 MB of attachments grow by a third in base64, plus the rest of the message. */
 export const MAX_INBOUND_EMAIL_BYTES = 36 * 1024 * 1024;
@@ -29,7 +29,10 @@ export interface ReceivedEmail {
   attachments: ReceivedAttachment[];
 }
 
-/** The longest Message-ID considered: RFC 5322's line limit, which no real one approaches. */
+/**
+ * The longest Message-ID considered, in bytes of UTF-8: RFC 5322's line limit, which no real one approaches. Bytes, not
+ * characters: PostgreSQL indexes it, and 998 characters of three bytes each would not fit an index row.
+ */
 export const MAX_MESSAGE_ID_LENGTH = 998;
 /**
  * How many Message-IDs of In-Reply-To and References are looked for when threading: the parent and the newest
@@ -41,7 +44,7 @@ export const MAX_THREAD_IDS = 20;
 /** Every `<id>` of a Message-ID header, whatever separates them (ids too long to be real are skipped). */
 function messageIds(value: string | string[] | undefined): string[] {
   const text = Array.isArray(value) ? value.join(' ') : (value ?? '');
-  return (text.match(/<[^<>\s]+>/g) ?? []).filter((id) => id.length <= MAX_MESSAGE_ID_LENGTH);
+  return (text.match(/<[^<>\s]+>/g) ?? []).filter((id) => Buffer.byteLength(id) <= MAX_MESSAGE_ID_LENGTH);
 }
 
 /** An email Switchboard refuses for good: over SMTP a 5xx (the sender must not retry), over HTTP a 4xx. */
@@ -64,7 +67,8 @@ function checkStorable(email: ReceivedEmail): ReceivedEmail {
   // The body is bounded by the message size limit; the rest as the API bounds them, so no engine decides.
   const bounded: [string, string | null, number][] = [
     ['subject', email.subject, MAX_TEXT_LENGTH],
-    ['From name', email.from?.name ?? null, MAX_TEXT_LENGTH],
+    // The sender's name names the contact a new thread makes: bounded as the API bounds a contact's name.
+    ['From name', email.from?.name ?? null, MAX_NAME_LENGTH],
     ['From address', email.from?.address ?? null, MAX_ID_LENGTH],
     ...[...email.to, ...email.cc].map((address): [string, string, number] => [
       'recipient address',
@@ -112,8 +116,8 @@ export async function parseEmail(raw: Buffer): Promise<ReceivedEmail> {
     /<[^<>\s]+>/g,
   );
   const messageId = ownIds?.[0] ?? null;
-  if (messageId !== null && messageId.length > MAX_MESSAGE_ID_LENGTH) {
-    throw refuse(`The email's Message-ID is longer than ${MAX_MESSAGE_ID_LENGTH} characters`);
+  if (messageId !== null && Buffer.byteLength(messageId) > MAX_MESSAGE_ID_LENGTH) {
+    throw refuse(`The email's Message-ID is longer than ${MAX_MESSAGE_ID_LENGTH} bytes`);
   }
   return checkStorable({
     messageId,

@@ -37,10 +37,18 @@ function sameSecret(given: string, expected: string): boolean {
 /** Errors of the email itself: refused for good, so the sender gives up rather than retry forever. */
 const PERMANENT = new Set(['BAD_REQUEST', 'VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE']);
 
-async function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
+/**
+ * The message as sent, or null when it went over the size limit. smtp-server passes every byte of an oversized message
+ * on (only flagging it), and the 552 can only be answered once the sender has finished: from the moment it is over,
+ * the rest is read and dropped, so no sender can make the listener hold more than the limit in memory.
+ */
+export async function readWithinLimit(stream: SMTPServerDataStream): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  for await (const chunk of stream) {
+    if (stream.sizeExceeded) chunks.length = 0;
+    else chunks.push(chunk as Buffer);
+  }
+  return stream.sizeExceeded ? null : Buffer.concat(chunks);
 }
 
 export async function startSmtpListener(
@@ -95,9 +103,9 @@ export async function startSmtpListener(
     },
     onData(stream, session, callback) {
       const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address);
-      readAll(stream)
+      readWithinLimit(stream)
         .then((raw) => {
-          if (stream.sizeExceeded) throw reply(552, '5.3.4 Message exceeds the maximum size');
+          if (raw === null) throw reply(552, '5.3.4 Message exceeds the maximum size');
           return record(raw, recipients);
         })
         .then(

@@ -2,6 +2,8 @@
 // minute, optional AUTH), and emails no engine can store or that would load the database (NUL, a Message-ID too long
 // to be real, an oversize header block, thousands of References) refused for good or bounded, over SMTP and through
 // the operators' parse endpoint alike.
+import { randomBytes, randomInt } from 'node:crypto';
+import net from 'node:net';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../helpers/engines.js';
@@ -41,6 +43,61 @@ async function smtpSend(
 
 const responseCode = (error: unknown) => (error as { responseCode?: number }).responseCode;
 
+/** `length` random CJK ideographs: three bytes each, and nothing a database's compression shrinks. */
+const incompressible = (length: number) =>
+  Array.from({ length }, () => String.fromCharCode(0x4e00 + randomInt(0x5000))).join('');
+
+/**
+ * Speaks SMTP by hand, as a hostile client does: no SIZE declared, then `bytes` of message. Answers the reply to the
+ * final dot and the most memory (array buffers) the process held above where it started, sampled meanwhile.
+ */
+async function sendOversized(port: number, to: string, bytes: number): Promise<{ reply: string; heldBytes: number }> {
+  // Measured from the lowest point seen rather than the start, which may still hold an earlier test's garbage.
+  let low = process.memoryUsage().arrayBuffers;
+  let peak = low;
+  const sampler = setInterval(() => {
+    const now = process.memoryUsage().arrayBuffers;
+    low = Math.min(low, now);
+    peak = Math.max(peak, now);
+  }, 5);
+  // From an address of its own on the loopback network, so the per-client message rate the other tests spend is not
+  // this one's.
+  const socket = net.connect({ port, host: '127.0.0.1', localAddress: '127.0.0.2' });
+  let received = '';
+  const replies: ((line: string) => void)[] = [];
+  socket.on('data', (chunk) => {
+    received += chunk.toString();
+    for (let end = received.indexOf('\r\n'); end >= 0; end = received.indexOf('\r\n')) {
+      const line = received.slice(0, end);
+      received = received.slice(end + 2);
+      if (/^\d{3} /.test(line)) replies.shift()?.(line);
+    }
+  });
+  const next = () => new Promise<string>((resolve) => replies.push(resolve));
+  const send = async (line: string) => {
+    const answer = next();
+    socket.write(`${line}\r\n`);
+    return answer;
+  };
+  try {
+    await next();
+    await send('EHLO client.example');
+    await send('MAIL FROM:<someone@sender.example>');
+    await send(`RCPT TO:<${to}>`);
+    await send('DATA');
+    const line = `${'x'.repeat(998)}\r\n`;
+    const chunk = Buffer.from(line.repeat(1024));
+    socket.write('Subject: big\r\n\r\n');
+    for (let sent = 0; sent < bytes; sent += chunk.length) {
+      if (!socket.write(chunk)) await new Promise((resolve) => socket.once('drain', resolve));
+    }
+    return { reply: await send('.'), heldBytes: peak - low };
+  } finally {
+    clearInterval(sampler);
+    socket.destroy();
+  }
+}
+
 describe.each(ENGINES)('inbound email limits on %s', (engine) => {
   let harness: Harness;
   let port: number;
@@ -54,6 +111,7 @@ describe.each(ENGINES)('inbound email limits on %s', (engine) => {
         EMAIL_DOMAIN: DOMAIN,
         SMTP_LISTEN_MAX_RECIPIENTS: '2',
         SMTP_LISTEN_MESSAGES_PER_MINUTE: '4',
+        SMTP_LISTEN_MAX_BYTES: String(4 * 1024 * 1024),
       },
     });
     port = harness.server.inboundSmtp?.port as number;
@@ -81,6 +139,16 @@ describe.each(ENGINES)('inbound email limits on %s', (engine) => {
       [rfc822(headers({ 'X-Filler': 'f'.repeat(1_100_000) }), 'x'), 'header block is too large'],
       [rfc822(headers({ Subject: 'word '.repeat(2_001) }), 'x'), 'subject is longer than 10000'],
       [rfc822(headers({ From: `"${'n'.repeat(10_001)}" <someone@sender.example>` }), 'x'), 'From name is longer'],
+      // A sender's name names the contact a new thread makes, indexed on PostgreSQL: bounded as the API's names are.
+      [
+        rfc822(headers({ From: `"${randomBytes(3_000).toString('hex')}" <long-name@sender.example>` }), 'x'),
+        'From name is longer than 256',
+      ],
+      // 998 is RFC 5322's limit in bytes: as many three-byte characters would not fit PostgreSQL's index.
+      [
+        rfc822(headers({ 'Message-ID': `<${incompressible(900)}@sender.example>` }), 'x'),
+        'Message-ID is longer than 998 bytes',
+      ],
     ];
     for (const [raw, problem] of cases) {
       const refused = await postRaw(raw);
@@ -121,6 +189,26 @@ describe.each(ENGINES)('inbound email limits on %s', (engine) => {
     );
     expect(far.status).toBe(201);
     expect(far.body.outcome).toBe('new_thread');
+  });
+
+  it('records an email of megabytes of distinct words on both engines, searchable by its start', async () => {
+    const words = Array.from({ length: 80_000 }, () => randomBytes(6).toString('hex'));
+    words[0] = 'zanzibarquokka';
+    const recorded = await postRaw(rfc822(headers({ From: 'Wordy <wordy@sender.example>' }), words.join(' ')));
+    expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
+    const found = await location.api.get(null, '/conversations/messages/search', {
+      query: { locationId: location.locationId, q: 'zanzibarquokka' },
+    });
+    expect(found.status, JSON.stringify(found.body)).toBe(200);
+    expect(JSON.stringify(found.body)).toContain(recorded.body.messageId);
+  });
+
+  it('refuses a message over SMTP_LISTEN_MAX_BYTES with 552, never holding more than the limit of it', async () => {
+    const { reply, heldBytes } = await sendOversized(port, `${location.locationId}@${DOMAIN}`, 128 * 1024 * 1024);
+    expect(reply).toMatch(/^552 /);
+    // 128 MiB went through. Kept whole, it would be held twice over at the end (the chunks, then one buffer of them):
+    // kept to the 4 MiB limit, what is held is that and the garbage of reading the rest, not yet collected.
+    expect(heldBytes).toBeLessThan(80 * 1024 * 1024);
   });
 
   it('limits recipients per message and messages per client per minute', async () => {

@@ -78,4 +78,27 @@ describe.each(ENGINES)('attachment URLs on %s', (engine) => {
     ]);
     expect(await messageCount(harness, conversation.id)).toBe(0);
   });
+
+  it('refuses the same on a simulated inbound (the sandbox’s contact writing in), writing nothing', async () => {
+    const phone = uniquePhone();
+    const simulate = (attachments: string[]) =>
+      harness.admin.post(null, `/admin/v1/locations/${location.locationId}/simulate/inbound`, {
+        from: phone,
+        type: 'SMS',
+        message: 'Here',
+        attachments,
+      });
+    for (const bad of ['https://', 'http://cdn example.com/a.png']) {
+      const refused = await simulate(['https://cdn.example.com/a.png', bad]);
+      expect(refused.status, bad).toBe(422);
+      expect(refused.body.message, bad).toEqual([
+        `attachments[1] must be an absolute http or https URL (got ${JSON.stringify(bad)})`,
+      ]);
+    }
+    const found = await location.api.get('contacts:get-contacts', '/contacts/', {
+      query: { locationId: location.locationId, query: phone },
+    });
+    expect(found.body.contacts).toEqual([]);
+    expect((await simulate(['https://cdn.example.com/a.png'])).status).toBe(201);
+  });
 });

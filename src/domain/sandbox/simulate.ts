@@ -8,6 +8,7 @@ import { normaliseEmail, normalisePhone } from '../contact-fields.js';
 import { contactForEmailSender, contactForPhoneSender } from '../contacts.js';
 import { DomainError, notFound } from '../errors.js';
 import type { ProcessType } from '../message-types.js';
+import { requireAttachmentUrls } from '../messages/attachment-urls.js';
 import { type ProcessResult, processMessage } from '../messages/inbound.js';
 import type { CarrierStatus, MessageStatusService, StatusUpdateResult } from '../messages/status.js';
 
@@ -57,6 +58,8 @@ export class Simulator {
   /** A contact writes in: found by phone or email (or created, as HighLevel creates an unknown sender). */
   async inbound(locationId: string, input: SimulatedInbound): Promise<ProcessResult> {
     await this.requireLocation(locationId);
+    // The same rule as the inbound API: a URL anyone could fetch, not merely text that starts like one.
+    requireAttachmentUrls(input.attachments);
     const isEmail = input.from.includes('@');
     const from = isEmail ? normalised(() => normaliseEmail(input.from)) : normalised(() => normalisePhone(input.from));
     if (input.type === 'Email' && !isEmail) throw invalid('from must be an email address for type Email');

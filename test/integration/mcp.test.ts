@@ -16,6 +16,7 @@ import {
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { callTool, mcpClient } from '../helpers/mcp.js';
 import { uniquePhone } from '../helpers/messages.js';
+import { createOAuthApp, installOnLocation } from '../helpers/oauth.js';
 
 /** HighLevel's published tools that Switchboard serves, by their exact names. */
 const HIGHLEVEL_TOOLS = [
@@ -221,6 +222,23 @@ describe.each(ENGINES)('MCP server on %s', (engine) => {
     await expect(anonymous.callTool({ name: 'contacts_delete-contact', arguments: {} })).rejects.toThrow(
       /Unknown tool/,
     );
+  });
+
+  it('authenticates an OAuth access token as the REST API does, its granted scopes deciding the tools', async () => {
+    const app = await createOAuthApp(harness);
+    const tokens = await installOnLocation(harness, app, location.locationId, ['contacts.readonly']);
+    const oauth = await connect({ authorization: `Bearer ${tokens.access_token}`, locationId: location.locationId });
+    const contact = await createContact(location);
+    const read = await callTool(oauth, 'contacts_get-contact', { path_contactId: contact.id });
+    expect(read).toMatchObject({ success: true, status: 200, data: { contact: { id: contact.id } } });
+    const refused = await callTool(oauth, 'locations_get-location', {});
+    expect(refused).toMatchObject({
+      success: false,
+      status: 401,
+      data: { message: 'The token is not authorized for this scope: locations_get-location needs locations.readonly.' },
+    });
+    const foreign = await connect({ authorization: `Bearer ${tokens.access_token}`, locationId: other.locationId });
+    expect((await callTool(foreign, 'contacts_get-contacts', {})).status).toBe(403);
   });
 
   it('takes the location from the locationId header, else from the token, and /mcp without the slash', async () => {

@@ -25,6 +25,7 @@ import * as m0026 from './migrations/0026_number_events_function.js';
 import * as m0029 from './migrations/0029_email_search.js';
 import * as m0031 from './migrations/0031_ended_webhook_deliveries.js';
 import * as m0032 from './migrations/0032_journal_file.js';
+import * as m0034 from './migrations/0034_contact_lookups.js';
 import * as m0035 from './migrations/0035_bounded_search_text.js';
 import type { Database } from './schema.js';
 
@@ -55,6 +56,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0029_email_search': m0029,
   '0031_ended_webhook_deliveries': m0031,
   '0032_journal_file': m0032,
+  '0034_contact_lookups': m0034,
   '0035_bounded_search_text': m0035,
 };
 

@@ -2,13 +2,14 @@
 // EXPLAINed over a seeded location. SQLite: no full scan of a table (a SEARCH on an index, the rowid or the FTS
 // table); PostgreSQL (enable_seqscan off, as the brief for index proofs allows): no Seq Scan. Ordered paths also
 // read their first page in index order (no sort), and a cursor page seeks straight to (sort value, seq).
-import { CompiledQuery, sql } from 'kysely';
+import { type CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSearch, type SearchParams } from '../../src/domain/conversation-search.js';
 import { searchQueries } from '../../src/store/repositories/conversation-search.js';
 import { ENGINES, type EngineName } from '../helpers/engines.js';
 import { createLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
+import { explain as explainQuery, type PlanNode } from '../helpers/query-plans.js';
 import { T0 } from '../helpers/search-support.js';
 
 const PER_LOCATION = 2000;
@@ -68,18 +69,6 @@ const PATHS: SearchPath[] = [
 ];
 
 const TABLES = /^(c|s|conversations|conversation_followers|conversation_mentions|conversation_scores)$/;
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Index Cond'?: string;
-  Plans?: PlanNode[];
-}
-
-function flatten(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(flatten)];
-}
 
 /** Seeds two locations straight into the tables: enough rows for the planners to prefer indexes honestly. */
 async function seed(harness: Harness): Promise<string> {
@@ -177,28 +166,7 @@ describe.each(ENGINES)('conversation search query plans on %s', (engine: EngineN
   }, 120_000);
   afterAll(() => harness?.close());
 
-  async function explain(query: CompiledQuery): Promise<string[] | PlanNode[]> {
-    const { db } = harness.server.store;
-    return db.connection().execute(async (connection) => {
-      if (engine === 'sqlite') {
-        const result = await connection.executeQuery<{ detail: string }>(
-          CompiledQuery.raw(`EXPLAIN QUERY PLAN ${query.sql}`, [...query.parameters]),
-        );
-        return result.rows.map((row) => row.detail);
-      }
-      await sql`SET enable_seqscan = off`.execute(connection);
-      try {
-        const result = await connection.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
-          CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${query.sql}`, [...query.parameters]),
-        );
-        const [row] = result.rows;
-        if (!row) throw new Error('EXPLAIN answered no plan');
-        return flatten((row['QUERY PLAN'][0] as { Plan: PlanNode }).Plan);
-      } finally {
-        await sql`RESET enable_seqscan`.execute(connection);
-      }
-    });
-  }
+  const explain = (query: CompiledQuery) => explainQuery(harness, query, { seqscan: false });
 
   function queriesFor(path: SearchPath, withCursor: boolean) {
     const params = { locationId, ...path.params, ...(withCursor ? { startAfterDate: path.cursor } : {}) };

@@ -111,9 +111,11 @@ function fieldCondition(eb: EB, engine: Engine, condition: Extract<Condition, { 
   if (operator === 'exists') return eb(column, 'is not', null);
   if (operator === 'not_exists') return eb(column, 'is', null);
   const text = String(value);
-  // Emails are stored lowered (email_lower, indexed); names and company are lowered by the index expression.
+  // Emails are stored lowered (email_lower, indexed); names and company are lowered by the index expression. The
+  // other columns compare as stored: equality needs no byte order, and a COLLATE "C" on them would keep PostgreSQL
+  // off their plain indexes (a phone would be found by reading the location).
   const caseless = field !== 'id' && field !== 'phone' && field !== 'assignedTo' && field !== 'email';
-  const key = caseless ? lowered(engine, column) : bytewise(engine, column);
+  const key = caseless ? lowered(engine, column) : sql<string>`${sql.ref(column)}`;
   const targets = caseless ? loweredForms(text) : [field === 'email' ? text.toLowerCase() : text];
   if (operator === 'eq') return eb(key, 'in', targets);
   if (operator === 'not_eq') return eb.or([eb(column, 'is', null), eb(key, 'not in', targets)]);
@@ -148,7 +150,8 @@ function afterCondition(eb: EB, key: RawBuilder<string | number>, sort: Sort, af
   return eb.or([eb(key, op, after.value), eb.and([eb(key, '=', after.value), eb('id', op, after.id)])]);
 }
 
-export async function searchContacts(db: Executor, engine: Engine, search: ContactSearch): Promise<ContactPage> {
+/** The page and count queries of a search, built but not run (the query-plan tests EXPLAIN them). */
+export function contactSearchQueries(db: Executor, engine: Engine, search: ContactSearch) {
   const key = sortKey(engine, search.sort);
   const filtered = db
     .selectFrom('contacts')
@@ -168,12 +171,15 @@ export async function searchContacts(db: Executor, engine: Engine, search: Conta
     .orderBy('id', search.sort.direction)
     .limit(search.limit)
     .offset(search.offset);
-  const [rows, count] = await Promise.all([
-    page.execute(),
-    filtered.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
+  const count = filtered.select((eb) => eb.fn.countAll<number | string>().as('n'));
+  return { page, count };
+}
+
+export async function searchContacts(db: Executor, engine: Engine, search: ContactSearch): Promise<ContactPage> {
+  const { page, count } = contactSearchQueries(db, engine, search);
+  const [rows, counted] = await Promise.all([page.execute(), count.executeTakeFirstOrThrow()]);
   return {
     rows: (rows as (StoredContactRow & { sort_key: string | number })[]).map(decodeContact),
-    total: Number(count.n),
+    total: Number(counted.n),
   };
 }

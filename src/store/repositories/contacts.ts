@@ -52,17 +52,19 @@ export async function findContactsByIds(db: Executor, ids: readonly string[]): P
 }
 
 /** The location's oldest contact whose `column` holds `value` (HighLevel's duplicate rules match the first one). */
+/** The oldest contact of a location with this email or phone, built but not run (the query-plan tests read it). */
+export function oldestContactQuery(db: Executor, locationId: string, column: 'email_lower' | 'phone', value: string) {
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('location_id', '=', locationId)
+    .where(column, '=', value)
+    .orderBy('date_added')
+    .limit(1);
+}
+
 async function oldestContactWhere(db: Executor, locationId: string, column: 'email_lower' | 'phone', value: string) {
-  return decodeFirst(
-    await db
-      .selectFrom('contacts')
-      .selectAll()
-      .where('location_id', '=', locationId)
-      .where(column, '=', value)
-      .orderBy('date_added')
-      .limit(1)
-      .executeTakeFirst(),
-  );
+  return decodeFirst(await oldestContactQuery(db, locationId, column, value).executeTakeFirst());
 }
 
 export async function findContactByEmail(db: Executor, locationId: string, emailLower: string) {

@@ -265,6 +265,18 @@ describe.each(ENGINES)('message status and attachments on %s', (engine) => {
       }
     });
 
+    it('refuses attachments that are not absolute http(s) URLs with a 422 naming each, keeping the old ones', async () => {
+      const messageId = await callLog();
+      await putAttachments(messageId, { attachments: [url(1)] });
+      const refused = await putAttachments(messageId, { attachments: [url(2), '/var/recordings/a.wav', 'https://'] });
+      expect(refused.status).toBe(422);
+      expect(refused.body.message).toEqual([
+        'attachments[1] must be an absolute http or https URL (got "/var/recordings/a.wav")',
+        'attachments[2] must be an absolute http or https URL (got "https://")',
+      ]);
+      expect((await getMessage(messageId)).attachments).toEqual([url(1)]);
+    });
+
     it('answers 404 Message not found for an unknown or another location’s message', async () => {
       const messageId = await callLog();
       const unknown = await putAttachments('nope', { attachments: [url(1)] });

@@ -78,7 +78,8 @@ export function messageStatusRoutes({ messageStatus }: Services): Route[] {
           properties: {
             attachments: {
               maxItems: MAX_CALL_ATTACHMENTS,
-              items: { type: 'string', minLength: 1, maxLength: 2048, pattern: '^https?://' },
+              // Whether each is an absolute http(s) URL is the use case's rule, as on a send: one message for both.
+              items: { type: 'string', minLength: 1, maxLength: 2048 },
             },
           },
         },

@@ -1,7 +1,7 @@
 // The console's developer tools in Chromium, against the real app: the API reference at /docs and its "try it"
-// (with the signed-in session and with a pasted token), and the sandbox views (request journal, virtual clock,
-// faults, location reset). Screenshots at 375 px and at desktop width, in English and Spanish, land in
-// test-output/console/.
+// (with the signed-in session and with a pasted token), tokens (created, shown once, revoked), and the sandbox views
+// (request journal, virtual clock, faults, location reset). Screenshots at 375 px and at desktop width, in English and
+// Spanish, land in test-output/console/.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -76,6 +76,17 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
       .getByLabel(/^(Language|Idioma)$/)
       .first()
       .selectOption(choice);
+  }
+
+  /** Whether the element lies wholly within a 375 px wide screen (not past a sideways scroll). */
+  async function withinPhoneWidth(locator: ReturnType<Page['locator']>): Promise<boolean> {
+    await page.setViewportSize({ width: 375, height: 740 });
+    try {
+      const box = await locator.boundingBox();
+      return box !== null && box.x >= 0 && box.x + box.width <= 375;
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   }
 
   /** The page at 375 px and at 1280 px, in English and in Spanish. */
@@ -157,6 +168,35 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
     });
   });
 
+  describe('settings', () => {
+    it('creates a token, shows it once, and revokes it', async () => {
+      await signIn();
+      await open('/#/settings/tokens');
+      await page.getByLabel('Name').fill('CI bot');
+      await page.getByRole('button', { name: 'Create token' }).click();
+      const secret = page.locator('.copy-once .secret');
+      await secret.waitFor();
+      const token = (await secret.textContent()) ?? '';
+      expect(token).toMatch(/^pit-/);
+      const works = () =>
+        harness.client(token).get(null, '/conversations/search', { query: { locationId: acme.locationId } });
+      expect((await works()).status).toBe(200);
+      const row = page.getByRole('row', { name: /CI bot/ });
+      await row.waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      expect(await withinPhoneWidth(row.getByRole('button', { name: 'Revoke' }))).toBe(true);
+      await shootAll('settings-tokens', () => secret.waitFor());
+      // Shown once: a fresh load lists the token but never its secret again.
+      await open('/#/settings/tokens');
+      await row.waitFor();
+      expect(await page.locator('.copy-once').count()).toBe(0);
+      expect(await page.content()).not.toContain(token);
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      await row.getByText('Revoked').waitFor();
+      expect((await works()).status).toBe(401);
+    });
+  });
+
   describe('the sandbox views', () => {
     it('the request journal lists calls, filters them and shows one call', async () => {
       await acme.api.post(null, '/conversations/messages', { type: 'SMS', contactId: 'no-such-contact', message: 'x' });
@@ -209,6 +249,7 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
       await page.getByRole('button', { name: 'Add fault' }).click();
       await page.getByRole('alert').filter({ hasText: 'must be JSON' }).waitFor();
       expect(await axeViolations(page)).toEqual([]);
+      expect(await withinPhoneWidth(page.getByRole('button', { name: 'Remove', exact: true }))).toBe(true);
       await shootAll('sandbox-faults', () => row.first().waitFor());
       await page.getByRole('button', { name: 'Remove', exact: true }).click();
       await page.getByText('No active faults.').waitFor();

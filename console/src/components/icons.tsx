@@ -18,6 +18,7 @@ const PATHS = {
   alert: 'M12 3l10 18H2z M12 10v5 M12 18v.5',
   copy: 'M8 8h12v12H8z M4 16V4h12',
   user: 'M12 12a4 4 0 100-8 4 4 0 000 8z M4 21a8 8 0 0116 0',
+  signOut: 'M10 4H5v16h5 M15 8l4 4-4 4 M19 12H9',
 } as const;
 
 export function Icon({ name, size = 18 }: IconProps) {

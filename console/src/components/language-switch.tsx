@@ -13,7 +13,7 @@ export function LanguageSwitch() {
       </label>
       <select id={id} value={i18n.language} onChange={(event) => switchLanguage(event.target.value as Language)}>
         {LANGUAGES.map((language) => (
-          <option key={language} value={language}>
+          <option key={language} value={language} lang={language}>
             {t(`language.${language}`)}
           </option>
         ))}

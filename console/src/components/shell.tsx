@@ -12,6 +12,7 @@ import { Outbox } from '../tools/outbox.js';
 import { Sandbox } from '../tools/sandbox.js';
 import { Settings } from '../tools/settings.js';
 import { Webhooks } from '../tools/webhooks.js';
+import { Icon } from './icons.js';
 import { LanguageSwitch } from './language-switch.js';
 
 function useLocations(session: Session) {
@@ -103,8 +104,8 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
             title={t(`live.${live}`)}
           />
           <LanguageSwitch />
-          <button type="button" onClick={onSignOut}>
-            {t('nav.signOut')}
+          <button type="button" className="sign-out" onClick={onSignOut} title={t('nav.signOut')}>
+            <Icon name="signOut" /> <span className="sign-out-label">{t('nav.signOut')}</span>
           </button>
         </div>
       </header>

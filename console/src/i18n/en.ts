@@ -13,7 +13,7 @@ export const en = {
     submit: 'Sign in',
     hint: 'The admin token is printed when Switchboard first starts, and kept in its data directory.',
   },
-  language: { label: 'Language', en: 'English', 'es-MX': 'Español (México)' },
+  language: { label: 'Language', en: 'English', 'es-MX': 'Español' },
   nav: {
     label: 'Main',
     skip: 'Skip to content',

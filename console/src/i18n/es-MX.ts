@@ -13,7 +13,7 @@ export const esMX = {
     submit: 'Iniciar sesión',
     hint: 'El token de administrador se imprime la primera vez que arranca Switchboard y se guarda en su directorio de datos.',
   },
-  language: { label: 'Idioma', en: 'English', 'es-MX': 'Español (México)' },
+  language: { label: 'Idioma', en: 'English', 'es-MX': 'Español' },
   nav: {
     label: 'Principal',
     skip: 'Ir al contenido',

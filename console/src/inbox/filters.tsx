@@ -34,6 +34,10 @@ export function Filters({ value, onChange }: { value: InboxFilters; onChange: (n
         <label htmlFor={ids.text}>{t('filters.search')}</label>
         <input id={ids.text} type="search" value={text} onChange={(event) => setText(event.target.value)} />
       </div>
+      <div className="field narrow">
+        <label htmlFor={ids.assigned}>{t('filters.assignedTo')}</label>
+        <input id={ids.assigned} value={assigned} onChange={(event) => setAssigned(event.target.value)} />
+      </div>
       <div className="field">
         <label htmlFor={ids.status}>{t('filters.status')}</label>
         <select
@@ -62,10 +66,6 @@ export function Filters({ value, onChange }: { value: InboxFilters; onChange: (n
             </option>
           ))}
         </select>
-      </div>
-      <div className="field">
-        <label htmlFor={ids.assigned}>{t('filters.assignedTo')}</label>
-        <input id={ids.assigned} value={assigned} onChange={(event) => setAssigned(event.target.value)} />
       </div>
     </form>
   );

@@ -48,7 +48,7 @@ export function Faults({ locationId }: { locationId: string }) {
       {!faults.isPending && list.length === 0 && <p>{t('sandbox.faults.empty')}</p>}
       {list.length > 0 && (
         <div className="table-wrap">
-          <table>
+          <table className="stack-narrow">
             <thead>
               <tr>
                 <th scope="col">{t('sandbox.faults.target')}</th>
@@ -64,19 +64,19 @@ export function Faults({ locationId }: { locationId: string }) {
             <tbody>
               {list.map((fault) => (
                 <tr key={fault.id}>
-                  <td>{t(`sandbox.faults.targets.${fault.target}`)}</td>
-                  <td>
+                  <td data-label={t('sandbox.faults.target')}>{t(`sandbox.faults.targets.${fault.target}`)}</td>
+                  <td data-label={t('sandbox.faults.match')}>
                     <code>{JSON.stringify(fault.match)}</code>
                   </td>
-                  <td>
+                  <td data-label={t('sandbox.faults.effect')}>
                     <code>{JSON.stringify(fault.effect)}</code>
                   </td>
-                  <td>
+                  <td data-label={t('sandbox.faults.hits')}>
                     {fault.times === null
                       ? t('sandbox.faults.hitsUnbounded', { hits: fault.hits })
                       : t('sandbox.faults.hitsOf', { hits: fault.hits, times: fault.times })}
                   </td>
-                  <td>{formatDateTime(fault.dateAdded, i18n.language)}</td>
+                  <td data-label={t('sandbox.faults.added')}>{formatDateTime(fault.dateAdded, i18n.language)}</td>
                   <td>
                     <button type="button" onClick={() => remove.mutate(fault.id)} disabled={remove.isPending}>
                       {t('sandbox.faults.remove')}

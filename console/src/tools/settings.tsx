@@ -114,7 +114,7 @@ function Tokens({ locationId }: { locationId: string }) {
       {create.data && <CopyOnce label={t('tokens.copyOnce')} value={create.data.token} />}
       {create.isError && <p className="form-error">{create.error.message}</p>}
       <div className="table-wrap">
-        <table>
+        <table className="stack-narrow">
           <thead>
             <tr>
               <th scope="col">{t('tokens.name')}</th>
@@ -128,9 +128,9 @@ function Tokens({ locationId }: { locationId: string }) {
           <tbody>
             {(tokens.data?.tokens ?? []).map((token) => (
               <tr key={token.id}>
-                <td>{token.name || token.id}</td>
-                <td>{token.scopes.length}</td>
-                <td>{formatDateTime(token.dateAdded, i18n.language)}</td>
+                <td data-label={t('tokens.name')}>{token.name || token.id}</td>
+                <td data-label={t('tokens.scopes')}>{token.scopes.length}</td>
+                <td data-label={t('tokens.created')}>{formatDateTime(token.dateAdded, i18n.language)}</td>
                 <td>
                   {token.revokedAt ? (
                     <span className="muted">{t('tokens.revoked')}</span>

@@ -1,6 +1,6 @@
 // The sandbox's own tool beyond HighLevel's: read what the location "sent" (the dev outbox), so an agent's test can
 // check what reached the contact. It calls the dev outbox use case the admin API calls, for the caller's location.
-
+import { randomUUID } from 'node:crypto';
 import { isCompanyContext } from '../domain/credentials.js';
 import type { DevOutboxService } from '../domain/dev-outbox.js';
 import type { Scope } from '../domain/scopes.js';
@@ -64,6 +64,7 @@ export async function readOutbox(
   return {
     success: true,
     status: 200,
-    data: { outbox: page.rows.map(presentOutboxRecord), nextAfter: page.nextAfter },
+    // The admin API's answer, with the traceId every answer carries (as a tool's REST answer does).
+    data: { outbox: page.rows.map(presentOutboxRecord), nextAfter: page.nextAfter, traceId: randomUUID() },
   };
 }

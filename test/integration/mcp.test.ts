@@ -193,11 +193,22 @@ describe.each(ENGINES)('MCP server on %s', (engine) => {
   it('keeps another location’s ids and location out: the same 404 and 403 as the REST API', async () => {
     const theirs = await createContact(other);
     const theirConversation = await createConversation(other, theirs.id);
+    // Exactly what the REST API answers the same token for the same ids.
+    const restContact = await location.api.get('contacts:get-contact', `/contacts/${theirs.id}`);
     const contact = await callTool(agent, 'contacts_get-contact', { path_contactId: theirs.id });
-    expect(contact.status).toBe(400 <= contact.status && contact.status < 500 ? contact.status : -1);
-    expect(contact.success).toBe(false);
+    expect(restContact.status).toBe(404);
+    expect(contact).toMatchObject({ success: false, status: 404, data: { message: restContact.body.message } });
+    const restMessages = await location.api.get(
+      'conversations:get-messages',
+      `/conversations/${theirConversation.id}/messages`,
+    );
     const messages = await callTool(agent, 'conversations_get-messages', { path_conversationId: theirConversation.id });
-    expect(messages.success).toBe(false);
+    expect(restMessages.status).toBeGreaterThanOrEqual(400);
+    expect(messages).toMatchObject({
+      success: false,
+      status: restMessages.status,
+      data: { message: restMessages.body.message },
+    });
     const tagged = await callTool(agent, 'contacts_add-tags', { path_contactId: theirs.id, body_tags: ['x'] });
     expect(tagged.status).toBe(404);
     const named = await callTool(agent, 'contacts_get-contacts', { query_locationId: other.locationId });

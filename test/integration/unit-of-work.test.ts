@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NestedUnit, RootHandleInUnit } from '../../src/store/unit-of-work.js';
 import { ENGINES } from '../helpers/engines.js';
-import { createLocation, type TestLocation } from '../helpers/factories.js';
+import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 
 const within = <T>(promise: Promise<T>, ms: number) =>
@@ -103,6 +103,34 @@ describe.each(ENGINES)('unit of work on %s', (engine) => {
     const attempts = await Promise.all([lockBoth(a.locationId, b.locationId), lockBoth(b.locationId, a.locationId)]);
     // PostgreSQL chose one as the deadlock's victim; it ran again and succeeded.
     expect(attempts.sort()).toEqual([1, 2]);
+  });
+
+  it.runIf(engine === 'postgres')('runs a unit again when a row it refers to was deleted meanwhile', async () => {
+    // Found by the fuzzer: a conversation created while its contact was deleted was a 500 (a foreign key violation).
+    const created = await location.api.post(null, '/conversations/', {
+      locationId: location.locationId,
+      contactId: (await createContact(location)).id,
+    });
+    const conversationId = created.body.conversation.id as string;
+    let attempts = 0;
+    const outcome = await store().unit(async ({ db }) => {
+      attempts += 1;
+      const found = await db
+        .selectFrom('conversations')
+        .select('id')
+        .where('id', '=', conversationId)
+        .executeTakeFirst();
+      if (!found) return 'the conversation is gone';
+      // Another request deletes it after this unit read it and before it refers to it.
+      if (attempts === 1)
+        expect((await location.api.delete(null, `/conversations/${conversationId}`)).status).toBe(200);
+      await db
+        .insertInto('conversation_followers')
+        .values({ location_id: location.locationId, conversation_id: conversationId, user_id: 'u1' })
+        .execute();
+      return 'followed';
+    });
+    expect([outcome, attempts]).toEqual(['the conversation is gone', 2]);
   });
 
   it('retries a unit once on a unique violation when asked, or answers what the option says', async () => {

@@ -72,8 +72,15 @@ export const HOSTILE_STRINGS = [
 export const HOSTILE_NUMBERS = [0, -1, -0.5, 1.5, 2 ** 31, 2 ** 53 + 2, -(2 ** 63), 1e308, Number.MAX_SAFE_INTEGER];
 
 function longString(r: Rng): string {
+  const length = r.pick([256, 257, 1_000, 3_000, 10_000, 70_000]);
+  // Half are random characters of up to three bytes: a repeated one compresses to nothing, so it never shows a value
+  // too wide for an index row (PostgreSQL compresses index entries; a name of 10 000 random characters found that).
+  if (r.chance(0.5)) {
+    const base = r.pick([0x61, 0xe0, 0x4e00]);
+    return Array.from({ length }, () => String.fromCharCode(base + r.int(26 * (base === 0x61 ? 1 : 100)))).join('');
+  }
   const unit = r.pick(['a', 'é', '🙂', '\u0000', '%', ' ', "'"]);
-  return unit.repeat(r.pick([256, 1_000, 3_000, 10_000, 70_000]));
+  return unit.repeat(length);
 }
 
 export function hostileString(r: Rng): string {

@@ -102,6 +102,9 @@ describe.each(ENGINES)('inbound email limits on %s', (engine) => {
   let harness: Harness;
   let port: number;
   let location: TestLocation;
+  /** The statements the server runs while `recording` is set. */
+  let recording = false;
+  const statements: string[] = [];
 
   beforeAll(async () => {
     harness = await startHarness(engine, {
@@ -112,6 +115,11 @@ describe.each(ENGINES)('inbound email limits on %s', (engine) => {
         SMTP_LISTEN_MAX_RECIPIENTS: '2',
         SMTP_LISTEN_MESSAGES_PER_MINUTE: '4',
         SMTP_LISTEN_MAX_BYTES: String(4 * 1024 * 1024),
+      },
+      storeOptions: {
+        onStatement: (sql) => {
+          if (recording) statements.push(sql);
+        },
       },
     });
     port = harness.server.inboundSmtp?.port as number;
@@ -177,12 +185,18 @@ describe.each(ENGINES)('inbound email limits on %s', (engine) => {
       .where('id', '=', first.body.emailMessageId)
       .executeTakeFirstOrThrow()) as { rfc_message_id: string };
     const filler = (count: number) => Array.from({ length: count }, (_, i) => `<filler-${i}@nowhere.example>`);
-    // The known ancestor among the newest twenty: threaded.
+    // The known ancestor among the newest twenty: threaded, by one statement naming at most twenty ids.
+    recording = true;
     const near = await postRaw(
       rfc822(headers({ References: [...filler(5_000), firstId.rfc_message_id, ...filler(10)].join(' ') }), 'near'),
-    );
+    ).finally(() => {
+      recording = false;
+    });
     expect(near.status).toBe(201);
     expect(near.body.outcome).toBe('threaded');
+    const lookups = statements.filter((sql) => /"rfc_message_id" in \(/.test(sql));
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0]?.match(/\$\d+|\?/g)?.length).toBeLessThanOrEqual(1 + 20);
     // Past the newest twenty: not looked for, so a thread of its own.
     const far = await postRaw(
       rfc822(headers({ References: [firstId.rfc_message_id, ...filler(30)].join(' ') }), 'far'),

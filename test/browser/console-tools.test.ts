@@ -1,7 +1,7 @@
 // The console's developer tools in Chromium, against the real app: the API reference at /docs and its "try it"
 // (with the signed-in session and with a pasted token), tokens (created, shown once, revoked), and the sandbox views
-// (request journal, virtual clock, faults, location reset). Screenshots at 375 px and at desktop width, in English and
-// Spanish, land in test-output/console/.
+// (request journal, virtual clock, faults, location reset), and a long inbox (virtualised, paged by keyset).
+// Screenshots at 375 px and at desktop width, in English and Spanish, land in test-output/console/.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -270,6 +270,49 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
       expect((await search()).body.total).toBe(0);
       expect(await axeViolations(page)).toEqual([]);
       expect(errors.filter((error) => !error.startsWith('401 '))).toEqual([]);
+    });
+  });
+
+  describe('a long inbox', () => {
+    it('draws only the rows on screen and fetches the next page by keyset as it scrolls, each row once', async () => {
+      // 120 conversations at one instant of the virtual clock: the keyset's tiebreak decides every page boundary.
+      const busy = await createLocation(harness);
+      await harness.admin.patch(null, `/admin/v1/locations/${busy.locationId}`, { name: 'Busy Clinic' });
+      for (let i = 0; i < 120; i += 1) {
+        const n = String(i).padStart(3, '0');
+        const contact = await createContact(busy, { firstName: 'Patient', lastName: n, phone: `+1555030${n}0` });
+        await inbound(busy, { type: 'SMS', contactId: contact.id, message: `Message ${n}` });
+      }
+      const searches: string[] = [];
+      const listen = (request: { url(): string }) => {
+        if (request.url().includes('/conversations/search')) searches.push(request.url());
+      };
+      page.on('request', listen);
+      try {
+        await signIn();
+        await open('/#/inbox');
+        await page.getByLabel('Location', { exact: true }).selectOption(busy.locationId);
+        await page.getByText('120 conversations').waitFor();
+        const seen = new Set<string>();
+        let mostDrawn = 0;
+        for (let step = 0; step < 60 && seen.size < 120; step += 1) {
+          const names = await page.locator('.conversation-row .row-name').allTextContents();
+          mostDrawn = Math.max(mostDrawn, names.length);
+          for (const name of names) seen.add(name);
+          await page.locator('.list-scroll').evaluate((element: any) => {
+            element.scrollTop += 400;
+          });
+          await page.waitForTimeout(50);
+        }
+        expect(seen.size).toBe(120);
+        expect(mostDrawn).toBeLessThan(40);
+        const pages = searches.map((url) => new URL(url).searchParams.get('startAfterDate'));
+        expect(pages[0]).toBeNull();
+        expect(pages.filter((cursor) => cursor !== null).length).toBeGreaterThanOrEqual(2);
+        expect(searches.every((url) => !new URL(url).searchParams.has('page'))).toBe(true);
+      } finally {
+        page.off('request', listen);
+      }
     });
   });
 });

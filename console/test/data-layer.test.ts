@@ -6,7 +6,15 @@ import type { AddressInfo } from 'node:net';
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorMessage, setCredentials, withQuery } from '../src/api/client.js';
-import { keys, NO_FILTERS, nextCursor, PAGE_SIZE, readingOrder, searchQuery } from '../src/api/conversations.js';
+import {
+  applyMessageEvent,
+  keys,
+  NO_FILTERS,
+  nextCursor,
+  PAGE_SIZE,
+  readingOrder,
+  searchQuery,
+} from '../src/api/conversations.js';
 import { openStream, parseFrames, type SseFrame } from '../src/api/sse.js';
 import type { ConversationItem, Message, MessagesPage } from '../src/api/types.js';
 import { pickLanguage } from '../src/i18n/index.js';
@@ -54,6 +62,23 @@ describe('thread order', () => {
     const newest = page([message('m4', '2026-01-04T00:00:00Z'), message('m3', '2026-01-03T00:00:00Z')]);
     const older = page([message('m3', '2026-01-03T00:00:00Z'), message('m1', '2026-01-01T00:00:00Z')]);
     expect(readingOrder([newest, older]).map((m) => m.id)).toEqual(['m1', 'm3', 'm4']);
+  });
+
+  it('keeps the API order among messages of the same instant (a virtual clock that has not moved)', () => {
+    const at = '2030-03-01T09:00:00.000Z';
+    const pages = [page([message('c', at), message('b', at)]), page([message('a', at)])];
+    expect(readingOrder(pages).map((m) => m.id)).toEqual(['a', 'b', 'c']);
+
+    // A live status change replaces the message where it is; a new one lands at the end.
+    const client = new QueryClient();
+    const stored = { ...message('b', at), conversationId: 'conv-1', status: 'delivered' } as Message;
+    client.setQueryData(keys.messages('conv-1'), { pages, pageParams: [undefined, 'b'] });
+    applyMessageEvent(client, 'loc-1', stored);
+    applyMessageEvent(client, 'loc-1', { ...message('d', at), conversationId: 'conv-1' } as Message);
+    const data = client.getQueryData<{ pages: MessagesPage[] }>(keys.messages('conv-1'));
+    const ordered = readingOrder(data?.pages ?? []);
+    expect(ordered.map((m) => m.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(ordered[1]?.status).toBe('delivered');
   });
 });
 

@@ -56,7 +56,10 @@ export function getMessages(conversationId: string, lastMessageId?: string) {
   });
 }
 
-/** Messages of loaded pages (newest page first, each newest first) in reading order: oldest at the top. */
+/**
+ * Messages of loaded pages (newest page first, each newest first) in reading order: oldest at the top. Messages of
+ * the same instant (a virtual clock that has not moved) keep the API's order, reversed: the sort is stable.
+ */
 export function readingOrder(pages: MessagesPage[]): Message[] {
   const seen = new Set<string>();
   const out: Message[] = [];
@@ -67,7 +70,7 @@ export function readingOrder(pages: MessagesPage[]): Message[] {
       out.push(message);
     }
   }
-  return out.sort((a, b) => a.dateAdded.localeCompare(b.dateAdded));
+  return out.reverse().sort((a, b) => a.dateAdded.localeCompare(b.dateAdded));
 }
 
 export function getEmail(id: string): Promise<Email> {
@@ -128,11 +131,17 @@ export function applyMessageEvent(client: QueryClient, locationId: string, messa
     keys.messages(message.conversationId),
     (data) => {
       if (!data || data.pages.length === 0) return data;
-      const [first, ...rest] = data.pages;
-      if (!first) return data;
-      const existing = first.messages.messages.filter((m) => m.id !== message.id);
-      const updated: MessagesPage = { messages: { ...first.messages, messages: [message, ...existing] } };
-      return { ...data, pages: [updated, ...rest] };
+      // A message already loaded (a status change) is replaced where it is; a new one is the newest of the first page.
+      const known = data.pages.some((page) => page.messages.messages.some((m) => m.id === message.id));
+      const pages = data.pages.map((page, index): MessagesPage => {
+        const messages = known
+          ? page.messages.messages.map((m) => (m.id === message.id ? message : m))
+          : index === 0
+            ? [message, ...page.messages.messages]
+            : page.messages.messages;
+        return { messages: { ...page.messages, messages } };
+      });
+      return { ...data, pages };
     },
   );
   void client.invalidateQueries({ queryKey: keys.conversations(locationId) });

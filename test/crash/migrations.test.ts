@@ -1,14 +1,17 @@
 // A SQLite database survives a kill -9 in the middle of its migrations: the pending migrations run in one transaction,
 // so a process killed after any statement leaves the database as it was, and the next start migrates it to the end.
 // (Before, a kill between a migration's DDL and its record bricked it: "table ... already exists" on every start.)
+// And a SIGTERM that arrives while the server migrates stops it once start-up reaches a safe point, rather than
+// ending the process mid-migration (signal handlers used to be installed only once the server listened).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
-import { buildDist, ROOT } from '../helpers/cli.js';
+import { buildDist, ROOT, serveCli } from '../helpers/cli.js';
 
 /** Migrates `file` from the built code and SIGKILLs itself right after the `killAfter`-th statement executes. */
 const CHILD = `
@@ -78,6 +81,49 @@ describe('SQLite migrations killed mid-way', () => {
       } finally {
         await store.close();
       }
+    }
+  }, 120_000);
+
+  it('stops once start-up reaches a safe point when SIGTERM arrives during its migrations, and never half-migrated', async () => {
+    const dataDir = path.join(dir, 'sigterm');
+    fs.mkdirSync(dataDir, { recursive: true });
+    const file = path.join(dataDir, 'switchboard.db');
+    // Another connection holds the write lock, so the server's first migration waits for it (busy_timeout) with the
+    // server's signal handlers already in place: the signal arrives mid-migration, every time.
+    const holder = new Database(file);
+    holder.pragma('journal_mode = WAL');
+    holder.exec('BEGIN IMMEDIATE');
+    const serving = serveCli({ DATA_DIR: dataDir, PORT: '0' }, dir);
+    try {
+      // The server has the database open (and is waiting on its lock) once the file is among its descriptors.
+      const opened = () => {
+        try {
+          const fds = fs.readdirSync(`/proc/${serving.child.pid}/fd`);
+          return fds.some((fd) => fs.readlinkSync(`/proc/${serving.child.pid}/fd/${fd}`) === file);
+        } catch {
+          return false;
+        }
+      };
+      await expect.poll(opened, { timeout: 30_000, interval: 20 }).toBe(true);
+      // The SQLite driver waits for the lock synchronously, so the server's handler runs only once it has it: the
+      // signal is delivered now, and the lock let go a moment later (a process without a handler would be gone).
+      serving.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    const code = await serving.exited;
+    expect(code, `${serving.stdout}\n${serving.stderr}`).toBe(0);
+    expect(serving.stdout).toMatch(/^Switchboard stopping \(SIGTERM\) once start-up reaches a safe point\./);
+    expect(serving.stdout).not.toMatch(/listening/);
+    expect(serving.stdout).toMatch(/Switchboard stopped\.\n$/);
+    // It migrated to the end before stopping: nothing is pending for the next start.
+    const store = openStore({ engine: 'sqlite', file, synchronous: 'FULL' }, { backgroundCheckpoints: false });
+    try {
+      expect(await migrateToLatest(store.db, 'sqlite')).toEqual([]);
+    } finally {
+      await store.close();
     }
   }, 120_000);
 });

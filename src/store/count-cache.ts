@@ -1,8 +1,8 @@
 // Exact counts remembered while the database is unchanged. A count over a large index range (a search's or an
 // export's `total`) costs far more than its page; asked again with nothing written in between, the same count is
 // answered from memory. "Unchanged" is decided exactly and cheaply by the engine:
-// - SQLite: total_changes() (rows this connection wrote, committed or not) and PRAGMA data_version (commits of
-//   any other connection or process) are both as they were;
+// - SQLite: total_changes() (rows this connection wrote, committed or not), less the rows it wrote to the request
+//   journal, and PRAGMA data_version (commits of any other connection or process) are both as they were;
 // - PostgreSQL: pg_current_snapshot() is as it was: no transaction has taken a transaction id or ended since,
 //   so every snapshot taken in between sees the same committed rows.
 // A count is kept only when the mark is the same before and after it ran, so it describes that very state.
@@ -17,11 +17,25 @@ interface Entry {
   count: number;
 }
 
+// Rows written to the request journal, per store (a transaction shares its database's adapter). No count reads the
+// journal, but SQLite's total_changes() counts its rows with every other row the connection writes: left in, the
+// journal's row for every API call would retire every remembered count within moments of its being taken.
+const journalRows = new WeakMap<object, number>();
+
+/** Tells the change mark to leave out `rows` rows just written to the request journal (SQLite). */
+export function noteJournalRows(db: Executor, rows: number): void {
+  if (rows <= 0 || engineOf(db) !== 'sqlite') return;
+  const store = db.getExecutor().adapter;
+  journalRows.set(store, (journalRows.get(store) ?? 0) + rows);
+}
+
 async function changeMark(db: Executor, engine: Engine): Promise<string> {
   if (engine === 'sqlite') {
-    const { rows } = await sql<{ mark: string }>`select total_changes() || ':' || data_version as mark
-      from pragma_data_version`.execute(db);
-    return rows[0]?.mark ?? '';
+    const { rows } = await sql<{ changes: number; version: number }>`select total_changes() as changes,
+      data_version as version from pragma_data_version`.execute(db);
+    const row = rows[0];
+    if (!row) return '';
+    return `${row.changes - (journalRows.get(db.getExecutor().adapter) ?? 0)}:${row.version}`;
   }
   const { rows } = await sql<{ mark: string }>`select pg_current_snapshot()::text as mark`.execute(db);
   return rows[0]?.mark ?? '';

@@ -1,5 +1,6 @@
 // The journal of public API calls: written in batches, read newest first per location, pruned by age and count.
 import { CompiledQuery } from 'kysely';
+import { noteJournalRows } from '../count-cache.js';
 import type { Engine } from '../database.js';
 import { type Executor, engineOf } from '../executor.js';
 import type { RequestJournalTable } from '../schema.js';
@@ -65,6 +66,7 @@ export async function insertJournalRows(db: Executor, rows: readonly NewJournalR
       for (const column of COLUMNS) parameters.push(storable(row[column]));
     }
     await db.executeQuery(CompiledQuery.raw(insertText(engine, size), parameters));
+    noteJournalRows(db, size);
     start += size;
   }
 }
@@ -119,6 +121,7 @@ export async function journalEntryExists(db: Executor, locationId: string, seq: 
 /** Removes requests recorded before `before`, everywhere. */
 export async function pruneJournalBefore(db: Executor, before: number): Promise<number> {
   const result = await db.deleteFrom('request_journal').where('created_at', '<', before).executeTakeFirst();
+  noteJournalRows(db, Number(result.numDeletedRows));
   return Number(result.numDeletedRows);
 }
 
@@ -131,5 +134,6 @@ export async function pruneJournalBeyond(db: Executor, locationId: string, keep:
     .where('location_id', '=', locationId)
     .where('seq', '<=', beyond)
     .executeTakeFirst();
+  noteJournalRows(db, Number(result.numDeletedRows));
   return Number(result.numDeletedRows);
 }

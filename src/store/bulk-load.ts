@@ -27,7 +27,7 @@ interface DeferredIndex {
 const POSTGRES_ROWS_PER_STATEMENT = 5_000;
 
 /**
- * SQLite's full-text indexes fed row by row by an insert trigger (migrations 0001, 0018, 0029): on a table that starts
+ * SQLite's full-text indexes fed row by row by an insert trigger (migrations 0001, 0018, 0029, 0036): on a table that starts
  * empty the trigger is dropped for the load and the index filled in one pass afterwards, in rowid order, which FTS5
  * writes as a few large segments instead of merging one small segment after another. (PostgreSQL's are plain
  * secondary indexes, rebuilt with the others.)
@@ -48,6 +48,14 @@ const FULL_TEXT_FILLS: { table: Table; trigger: string; fill: string }[] = [
     table: 'emails',
     trigger: 'emails_fts_insert',
     fill: 'INSERT INTO emails_fts (rowid, text) SELECT rowid, switchboard_email_text(subject, body) FROM emails',
+  },
+  {
+    // Which message each email belongs to, beside the email index (migration 0036); after the indexes are rebuilt,
+    // so each email finds its message through messages' id index.
+    table: 'emails',
+    trigger: 'email_threads_insert',
+    fill: `INSERT INTO email_threads (email_rowid, message_seq)
+      SELECT emails.rowid, messages.seq FROM emails JOIN messages ON messages.id = emails.message_id`,
   },
 ];
 

@@ -1,7 +1,9 @@
 // Full-text message search: every message (not only the last) is found, English and Spanish alike with accents
 // folded, words as prefixes, newest first with highlights, filters, keyset paging with exact totals, the index kept
 // as messages change, and bad queries refused.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchMessages } from '../../src/store/repositories/message-search.js';
 import { TestClock } from '../helpers/clock.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
@@ -200,6 +202,56 @@ describe.each(ENGINES)('message search on %s', (engine) => {
     for (const q of ['teal', 'style', 'div', 'kitchen march']) expect((await matches(q)).total, q).toBe(0);
     expect((await search({ q: 'presupuesto', channel: 'Email' })).body.total).toBe(1);
     expect((await search({ q: 'presupuesto', channel: 'SMS' })).body.total).toBe(0);
+  });
+
+  it('walks the location newest first (many matches) with the same answers as looking the matches up', async () => {
+    // Not yet sent: in the index, but neither path may show it; the walk reads past it.
+    const pending = await send(location, {
+      type: 'SMS',
+      contactId,
+      message: 'Parcel reminder, not sent yet',
+      scheduledTimestamp: Math.floor((clock.now() + 60 * MINUTE) / 1000),
+    });
+    expect(pending.status).toBe(200);
+    const db = harness.server.store.db;
+    for (const words of [['parcel'], ['reminder'], ['recibido'], ['march'], ['address']]) {
+      const looked = await searchMessages(db, { locationId: location.locationId, words, limit: 100 });
+      expect(looked.rows.map((row) => row.id)).not.toContain(pending.body.messageId);
+      const pages: string[] = [];
+      let before: { at: number; seq: number } | undefined;
+      for (let page = 0; page < 20; page += 1) {
+        const walked = await searchMessages(db, {
+          locationId: location.locationId,
+          words,
+          limit: 2,
+          fewMatches: 0,
+          ...(before ? { before } : {}),
+        });
+        expect(walked.total, words.join(' ')).toBe(looked.total);
+        pages.push(...walked.rows.map((row) => row.id));
+        const last = walked.rows.at(-1);
+        if (!walked.more || !last) break;
+        before = { at: last.date_added, seq: last.seq };
+      }
+      expect(pages, words.join(' ')).toEqual(looked.rows.map((row) => row.id));
+    }
+    if (engine === 'sqlite') {
+      // Each email's thread, as the walk reads it (migration 0036), goes with the email.
+      const { rows: threads } = await sql<{ conversation_id: string }>`select m.conversation_id from emails e
+        join messages m on m.id = e.message_id where m.location_id = ${location.locationId} limit 1`.execute(db);
+      const emailConversation = threads[0]?.conversation_id ?? '';
+      const deleted = await location.api.delete(
+        'conversations:delete-conversation',
+        `/conversations/${emailConversation}`,
+      );
+      expect(deleted.status).toBe(200);
+      const { rows } = await sql<{ n: number }>`select count(*) as n from email_threads t
+        where not exists (select 1 from emails e where e.rowid = t.email_rowid)`.execute(db);
+      expect(rows[0]?.n).toBe(0);
+      const { rows: kept } = await sql<{ n: number }>`select count(*) as n from emails e
+        where not exists (select 1 from email_threads t where t.email_rowid = e.rowid)`.execute(db);
+      expect(kept[0]?.n).toBe(0);
+    }
   });
 
   it('refuses a query without words, too many words, and a forged cursor', async () => {

@@ -278,6 +278,46 @@ describe.skipIf(!chromiumAvailable).each(ENGINES)('console in Chromium on %s', (
     expect(await axeViolations(page)).toEqual([]);
   });
 
+  it('stars, assigns and marks unread from the thread, filters by them, and moves through the list by keys', async () => {
+    await open(`#/inbox/${anaConversation}`);
+    await page.getByRole('heading', { name: 'Ana López' }).waitFor();
+    await page.getByRole('button', { name: 'Star', exact: true }).click();
+    await page.getByRole('button', { name: 'Unstar' }).waitFor();
+    await page.getByLabel('Assign to user id').fill('user-ana');
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await page.getByRole('button', { name: 'Mark unread' }).click();
+    await page.getByRole('button', { name: 'Mark read' }).waitFor();
+    await page.locator('.conversation-row a[aria-current="true"] .unread-badge').waitFor();
+    const stored = () => acme.api.get(null, `/conversations/${anaConversation}`);
+    await expect.poll(async () => (await stored()).body.assignedTo).toBe('user-ana');
+    // The agent's choice holds: the open thread does not read the conversation again behind its back.
+    await page.waitForTimeout(500);
+    expect((await stored()).body).toMatchObject({ starred: true, unreadCount: 1 });
+    await page.getByRole('button', { name: 'Mark read' }).waitFor();
+
+    const rows = page.locator('.conversation-row');
+    const total = await rows.count();
+    expect(total).toBeGreaterThan(1);
+    await page.getByLabel('Show').selectOption('starred');
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.getByLabel('Show').selectOption('all');
+    await page.getByLabel('Assigned to').fill('user-ana');
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.getByLabel('Assigned to').fill('');
+    await expect.poll(() => rows.count()).toBe(total);
+
+    await rows.first().locator('a').focus();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-index'));
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focused).toBe('1');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(focused).toBe('0');
+    await page.keyboard.press('End');
+    await expect.poll(focused).toBe(String(total - 1));
+    await page.keyboard.press('Home');
+    await expect.poll(focused).toBe('0');
+  });
+
   it('is usable at 375 px: one pane at a time, in both languages', async () => {
     await page.setViewportSize({ width: 375, height: 740 });
     for (const language of ['en', 'es-MX'] as const) {

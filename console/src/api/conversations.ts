@@ -92,12 +92,18 @@ export function sendMessage(outgoing: Outgoing) {
   return api<{ messageId: string; conversationId: string }>('POST', '/conversations/messages', { body: outgoing });
 }
 
-export function updateConversation(
-  id: string,
-  locationId: string,
-  patch: { unreadCount?: number; starred?: boolean; assignedTo?: string | null },
-) {
+export function updateConversation(id: string, locationId: string, patch: { unreadCount?: number; starred?: boolean }) {
   return api('PUT', `/conversations/${encodeURIComponent(id)}`, { body: { locationId, ...patch } });
+}
+
+/**
+ * Assigns a conversation as HighLevel does: through its contact's `assignedTo`, which the conversation follows (the
+ * conversation update takes no assignee). An empty user id unassigns.
+ */
+export function assignContact(contactId: string, locationId: string, userId: string) {
+  return api('PUT', `/contacts/${encodeURIComponent(contactId)}`, {
+    body: { locationId, assignedTo: userId || null },
+  });
 }
 
 export function cancelScheduled(message: Message) {

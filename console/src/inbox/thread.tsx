@@ -5,6 +5,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
+  assignContact,
   cancelScheduled,
   getConversation,
   getMessages,
@@ -47,24 +48,33 @@ export function Thread({
   const heading = useRef<HTMLHeadingElement>(null);
   const writable = can(session, 'conversations.write');
 
+  const refresh = () => {
+    void client.invalidateQueries({ queryKey: keys.conversation(conversationId) });
+    void client.invalidateQueries({ queryKey: keys.conversations(locationId) });
+  };
   const update = useMutation({
-    mutationFn: (patch: { unreadCount?: number; starred?: boolean; assignedTo?: string | null }) =>
+    mutationFn: (patch: { unreadCount?: number; starred?: boolean }) =>
       updateConversation(conversationId, locationId, patch),
-    onSettled: () => {
-      void client.invalidateQueries({ queryKey: keys.conversation(conversationId) });
-      void client.invalidateQueries({ queryKey: keys.conversations(locationId) });
-    },
+    onSettled: refresh,
   });
+  const assign = useMutation({
+    mutationFn: ({ contactId, userId }: { contactId: string; userId: string }) =>
+      assignContact(contactId, locationId, userId),
+    onSettled: refresh,
+  });
+  // Set when the agent marks the open conversation unread: it stays unread until they say otherwise.
+  const keptUnread = useRef(false);
   const cancel = useMutation({
     mutationFn: (message: Message) => cancelScheduled(message),
     onSettled: () => void client.invalidateQueries({ queryKey: keys.messages(conversationId) }),
   });
 
-  // Opening a conversation reads it, as in any inbox.
+  // Opening a conversation reads it, as in any inbox, and so does a message arriving while it is open; but not once
+  // the agent has marked it unread.
   const unread = conversation.data?.unreadCount ?? 0;
   const { mutate } = update;
   useEffect(() => {
-    if (unread > 0 && writable) mutate({ unreadCount: 0 });
+    if (unread > 0 && writable && !keptUnread.current) mutate({ unreadCount: 0 });
   }, [unread, writable, mutate]);
 
   useEffect(() => {
@@ -98,16 +108,24 @@ export function Thread({
         </div>
         {data && writable && (
           <div className="thread-actions">
-            <button type="button" onClick={() => update.mutate({ unreadCount: data.unreadCount > 0 ? 0 : 1 })}>
+            <button
+              type="button"
+              onClick={() => {
+                keptUnread.current = data.unreadCount === 0;
+                update.mutate({ unreadCount: data.unreadCount > 0 ? 0 : 1 });
+              }}
+            >
               {data.unreadCount > 0 ? t('thread.markRead') : t('thread.markUnread')}
             </button>
             <button type="button" aria-pressed={data.starred} onClick={() => update.mutate({ starred: !data.starred })}>
               <Icon name="star" size={16} /> {data.starred ? t('thread.unstar') : t('thread.star')}
             </button>
-            <AssignForm
-              current={data.assignedTo ?? ''}
-              onAssign={(userId) => update.mutate({ assignedTo: userId || null })}
-            />
+            {can(session, 'contacts.write') && (
+              <AssignForm
+                current={data.assignedTo ?? ''}
+                onAssign={(userId) => assign.mutate({ contactId: data.contactId, userId })}
+              />
+            )}
           </div>
         )}
       </header>

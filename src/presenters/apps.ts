@@ -75,11 +75,12 @@ export function presentAttempt(row: WebhookAttemptRow) {
   };
 }
 
-/** One delivery with the exact body sent and every attempt, oldest first. */
-export function presentDeliveryDetail(row: WebhookDeliveryRow, attempts: WebhookAttemptRow[]) {
+/** One delivery with the exact body sent, its X-GHL-Signature header, and every attempt, oldest first. */
+export function presentDeliveryDetail(row: WebhookDeliveryRow, attempts: WebhookAttemptRow[], signature: string) {
   return {
     ...presentDelivery(row),
     payload: JSON.parse(row.body) as Record<string, unknown>,
+    signature,
     attemptLog: attempts.map(presentAttempt),
   };
 }

@@ -60,12 +60,17 @@ export class WebhookService {
     return { rows: page.rows, nextAfter: page.more ? (page.rows.at(-1)?.id ?? null) : null };
   }
 
+  /** A delivery, its attempts, and the X-GHL-Signature its attempts carry (Ed25519 signs the same body alike). */
   async get(
     appId: string,
     deliveryId: string,
-  ): Promise<{ delivery: WebhookDeliveryRow; attempts: WebhookAttemptRow[] }> {
+  ): Promise<{ delivery: WebhookDeliveryRow; attempts: WebhookAttemptRow[]; signature: string }> {
     const delivery = await this.delivery(appId, deliveryId);
-    return { delivery, attempts: await attemptsOf(this.deps.store.db, delivery.id) };
+    return {
+      delivery,
+      attempts: await attemptsOf(this.deps.store.db, delivery.id),
+      signature: await this.deps.signer.sign(delivery.body),
+    };
   }
 
   /**

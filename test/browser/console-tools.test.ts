@@ -1,6 +1,7 @@
 // The console's developer tools in Chromium, against the real app: the API reference at /docs and its "try it"
 // (with the signed-in session and with a pasted token), tokens (created, shown once, revoked), and the sandbox views
-// (request journal, virtual clock, faults, location reset), and a long inbox (virtualised, paged by keyset).
+// (request journal, virtual clock, faults, location reset), webhook deliveries (attempts, signature, payload,
+// redelivery), and a long inbox (virtualised, paged by keyset).
 // Screenshots at 375 px and at desktop width, in English and Spanish, land in test-output/console/.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,9 +16,10 @@ import {
   watchErrors,
 } from '../helpers/chromium.js';
 import { ensureConsoleBuilt } from '../helpers/console-build.js';
-import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
+import { createApp, createContact, createLocation, type TestLocation } from '../helpers/factories.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { inbound } from '../helpers/messages.js';
+import { Receiver } from '../helpers/receiver.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'test-output/console');
@@ -165,6 +167,43 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
       await page.getByTestId('try-it-status').scrollIntoViewIfNeeded();
       await shootAll('reference', () => page.getByTestId('try-it-status').scrollIntoViewIfNeeded());
       expect(errors.filter((error) => !error.startsWith('401 '))).toEqual([]);
+    });
+  });
+
+  describe('webhook deliveries', () => {
+    it('shows a delivery with every attempt, its signature header and payload, and redelivers it', async () => {
+      const to = await Receiver.start();
+      try {
+        // A location of its own: the deliveries view is per app, and the sandbox tests count acme's conversations.
+        const hooked = await createLocation(harness);
+        const app = await createApp(harness, { name: 'Acme CRM', webhookUrl: `${to.url}/hooks` });
+        await harness.admin.put(null, `/admin/v1/locations/${hooked.locationId}/apps/${app.id}`);
+        const contact = await createContact(hooked, { firstName: 'Hook', lastName: 'Tester', phone: '+15550100999' });
+        await inbound(hooked, { type: 'SMS', contactId: contact.id, message: 'Hook me' });
+        await harness.server.services.jobs.runDue();
+        const sent = to.requests.find((request) => request.json?.type === 'InboundMessage');
+        expect(sent).toBeDefined();
+
+        await signIn();
+        await open(`/#/webhooks/${app.id}`);
+        await page.getByRole('link', { name: /^InboundMessage/ }).click();
+        const headers = page.getByTestId('delivery-headers');
+        await headers.waitFor();
+        expect(await headers.textContent()).toContain(`X-GHL-Signature: ${sent?.headers['x-ghl-signature']}`);
+        expect(await page.locator('.viewer pre.json').last().textContent()).toContain('Hook me');
+        await page.getByRole('cell', { name: 'HTTP 200' }).waitFor();
+
+        const before = to.requests.length;
+        await page.getByRole('button', { name: 'Redeliver' }).click();
+        await page.getByRole('status').filter({ hasText: 'Queued for delivery.' }).waitFor();
+        await harness.server.services.jobs.runDue();
+        await expect.poll(() => to.requests.length).toBe(before + 1);
+        await expect.poll(() => page.locator('.viewer tbody tr').count(), { timeout: 6000 }).toBe(2);
+        expect(await axeViolations(page)).toEqual([]);
+        await shootAll('webhooks', () => headers.waitFor());
+      } finally {
+        await to.close();
+      }
     });
   });
 

@@ -250,6 +250,8 @@ describe.each(ENGINES)('webhooks on %s', (engine) => {
     const log = await deliveryLog(app.id, deliveryId);
     expect(log).toMatchObject({ status: 'delivered', attempts: 4, lastStatusCode: 200, lastError: null });
     expect(log.attemptLog.map((a: { statusCode: number }) => a.statusCode)).toEqual([503, 503, 503, 200]);
+    // The log shows the signature header every attempt carried (Ed25519 signs the same bytes the same way).
+    expect(log.signature).toBe(flaky.requests[0]?.headers['x-ghl-signature']);
     const listed = await harness.admin.get(null, `/admin/v1/apps/${app.id}/webhook-deliveries`, {
       query: { status: 'delivered' },
     });

@@ -116,6 +116,8 @@ export interface Delivery {
 
 export interface DeliveryDetail extends Delivery {
   payload: Record<string, unknown>;
+  /** The X-GHL-Signature header the delivery's attempts carried. */
+  signature: string;
   attemptLog: {
     attempt: number;
     url: string;

@@ -211,8 +211,9 @@ export const en = {
     result: 'Result',
     duration: 'Duration',
     payload: 'Payload',
+    headers: 'Headers',
     signatureNote:
-      'Sent as the request body, signed in the X-GHL-Signature header (Ed25519; the key is at /admin/v1/webhooks/public-key).',
+      'The payload is sent as the request body with these headers; X-GHL-Signature is its Ed25519 signature (the key is at /admin/v1/webhooks/public-key).',
   },
   settings: {
     title: 'Settings',

@@ -214,8 +214,9 @@ export const esMX = {
     result: 'Resultado',
     duration: 'Duración',
     payload: 'Contenido',
+    headers: 'Encabezados',
     signatureNote:
-      'Se envía como cuerpo de la petición, firmado en el encabezado X-GHL-Signature (Ed25519; la clave está en /admin/v1/webhooks/public-key).',
+      'El contenido se envía como cuerpo de la petición con estos encabezados; X-GHL-Signature es su firma Ed25519 (la clave está en /admin/v1/webhooks/public-key).',
   },
   settings: {
     title: 'Configuración',

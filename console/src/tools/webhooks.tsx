@@ -175,8 +175,12 @@ function DeliveryView({ appId, deliveryId }: { appId: string; deliveryId: string
           </table>
         </div>
       )}
-      <h3>{t('webhooks.payload')}</h3>
+      <h3>{t('webhooks.headers')}</h3>
       <p className="muted">{t('webhooks.signatureNote')}</p>
+      <pre className="json" data-testid="delivery-headers">
+        {`Content-Type: application/json\nX-GHL-Signature: ${delivery.signature}`}
+      </pre>
+      <h3>{t('webhooks.payload')}</h3>
       <pre className="json">{JSON.stringify(delivery.payload, null, 2)}</pre>
     </div>
   );

@@ -51,8 +51,8 @@ export function adminWebhookRoutes({ webhooks }: Services): Route[] {
       access: admin,
       schema: { params: deliveryParams },
       handler: async (request: ByDelivery) => {
-        const { delivery, attempts } = await webhooks.get(request.params.appId, request.params.deliveryId);
-        return { delivery: presentDeliveryDetail(delivery, attempts) };
+        const { delivery, attempts, signature } = await webhooks.get(request.params.appId, request.params.deliveryId);
+        return { delivery: presentDeliveryDetail(delivery, attempts, signature) };
       },
     },
     {

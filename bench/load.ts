@@ -28,6 +28,10 @@ export interface LoadResult {
   p99: number;
   mean: number;
   max: number;
+  /** CPU of the measured server's process (every thread) per 2xx answer, microseconds, where it was read. */
+  serverCpuUs?: number;
+  /** CPU of this process (the load generator) per 2xx answer, microseconds, where it was read. */
+  loadCpuUs?: number;
 }
 
 function percentile(sorted: Float64Array, p: number): number {

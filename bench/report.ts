@@ -83,31 +83,38 @@ function prismCell(prism: LoadResult | null | undefined): string {
   return failed > 0 ? `${num(prism.perSecond)} (${num(failed)} non-2xx)` : num(prism.perSecond);
 }
 
+/** The server's CPU per answer, Switchboard's and (in brackets) the reference's. */
+function cpuCell(s: ScenarioResult): string {
+  if (s.switchboard.serverCpuUs === undefined) return '';
+  const ref = s.reference?.serverCpuUs;
+  return `${num(s.switchboard.serverCpuUs)}${ref === undefined ? '' : ` (${num(ref)})`}`;
+}
+
 export function markdown(results: RunResults): string {
   const d = results.dataset as { conversations: number; messages: number; scale: string };
   const m = results.machine as { cpu: string; cores: number; memoryGB: number; node: string };
   const lines = [
     `**${results.engine}**, ${d.scale} dataset (${num(d.conversations)} conversations, ${num(d.messages)} messages, one location), ${results.date.slice(0, 10)} — ${m.cores} × ${m.cpu}, ${m.memoryGB} GB, Node ${m.node}; load average before/after ${results.loadAverage.before[0]?.toFixed(2)}/${results.loadAverage.after[0]?.toFixed(2)}`,
     '',
-    '| scenario | conns | req/s | p50 ms | p99 ms | reference req/s | ratio | Prism req/s | target | met |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | :---: |',
+    '| scenario | conns | req/s | p50 ms | p99 ms | reference req/s | ratio | Prism req/s | CPU µs/req (reference) | target | met |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | :---: |',
   ];
   for (const s of results.scenarios) {
     lines.push(
-      `| ${s.title} | ${s.switchboard.connections} | ${num(s.switchboard.perSecond)} | ${s.switchboard.p50} | ${s.switchboard.p99} | ${s.reference ? num(s.reference.perSecond) : ''} | ${s.ratio === null ? '' : `${Math.round(s.ratio * 100)}%`} | ${prismCell(s.prism)} | ${describeTarget(s.target)} | ${mark(s.met)} |`,
+      `| ${s.title} | ${s.switchboard.connections} | ${num(s.switchboard.perSecond)} | ${s.switchboard.p50} | ${s.switchboard.p99} | ${s.reference ? num(s.reference.perSecond) : ''} | ${s.ratio === null ? '' : `${Math.round(s.ratio * 100)}%`} | ${prismCell(s.prism)} | ${cpuCell(s)} | ${describeTarget(s.target)} | ${mark(s.met)} |`,
     );
   }
   const e = results.export;
   if (e) {
     const row = (label: string, walk: ExportWalk, met: boolean) =>
-      `| ${label}: ${num(walk.messages)} messages in ${walk.pages} pages of ${num(walk.messages / walk.pages)} | 1 | ${num(walk.messagesPerSecond)} msg/s | first page ${walk.firstPageMs}, later ${walk.laterPageP50Ms} | later ${walk.laterPageP99Ms} | ${num(e.reference.messagesPerSecond)} msg/s | ${Math.round((walk.messagesPerSecond / e.reference.messagesPerSecond) * 100)}% | | ≥ ${num(e.target)} msg/s | ${mark(met)} |`;
+      `| ${label}: ${num(walk.messages)} messages in ${walk.pages} pages of ${num(walk.messages / walk.pages)} | 1 | ${num(walk.messagesPerSecond)} msg/s | first page ${walk.firstPageMs}, later ${walk.laterPageP50Ms} | later ${walk.laterPageP99Ms} | ${num(e.reference.messagesPerSecond)} msg/s | ${Math.round((walk.messagesPerSecond / e.reference.messagesPerSecond) * 100)}% | | | ≥ ${num(e.target)} msg/s | ${mark(met)} |`;
     lines.push(row('export walk (total counted on page 1)', e.switchboard, e.met));
     if (e.again)
       lines.push(row('export walk again (total already counted)', e.again, e.again.messagesPerSecond >= e.target));
   }
   lines.push(
-    `| start-up (spawn → /healthz 200), median of ${results.startup.readyMs.length} | | | ${results.startup.medianMs} | | | | | ≤ ${results.startup.target} ms | ${mark(results.startup.met)} |`,
-    `| peak RSS over the run (MB) | | | ${results.memory.peakRssMB} | | | | | ≤ ${results.memory.target} MB | ${mark(results.memory.met)} |`,
+    `| start-up (spawn → /healthz 200), median of ${results.startup.readyMs.length} | | | ${results.startup.medianMs} | | | | | | ≤ ${results.startup.target} ms | ${mark(results.startup.met)} |`,
+    `| peak RSS over the run (MB) | | | ${results.memory.peakRssMB} | | | | | | ≤ ${results.memory.target} MB | ${mark(results.memory.met)} |`,
   );
   const notes = results.scenarios.filter((s) => s.note).map((s) => `- ${s.title}: ${s.note}`);
   if (notes.length > 0) lines.push('', ...notes);

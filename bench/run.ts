@@ -81,6 +81,20 @@ async function scaleSuite() {
   log(`wrote ${file}`);
 }
 
+/**
+ * A measured load, with the CPU it cost the server and the load generator per answer: on a machine of few cores that
+ * both share, what a request costs says more than how many fit in a second.
+ */
+async function measuredLoad(server: ServerProcess, spec: LoadSpec) {
+  const serverBefore = server.cpuMs();
+  const loadBefore = process.cpuUsage();
+  const result = await runLoad(server.url, spec);
+  const serverMs = server.cpuMs() - serverBefore;
+  const load = process.cpuUsage(loadBefore);
+  const per = (us: number) => (result.ok > 0 ? Math.round(us / result.ok) : 0);
+  return { ...result, serverCpuUs: per(serverMs * 1000), loadCpuUs: per(load.user + load.system) };
+}
+
 async function main() {
   if (process.env.BENCH_SUITE === 'scale') return scaleSuite();
   if (process.env.BENCH_SUITE === 'journal') return runJournalSuite();
@@ -165,11 +179,11 @@ async function main() {
       };
       log(`${scenario.name}: ${connections} connection(s), ${seconds}s`);
       await runLoad(reference.url, { ...refSpec, seconds: settings.warmup });
-      const ref = await runLoad(reference.url, refSpec);
+      const ref = await measuredLoad(reference, refSpec);
       // Prism back to back with Switchboard: the same requests and connections, its mocked answers.
       const prismSpec: LoadSpec = { ...spec, headers: prismHeaders };
       await runLoad(prism.url, { ...prismSpec, seconds: settings.warmup });
-      const mocked = await runLoad(prism.url, prismSpec);
+      const mocked = await measuredLoad(prism, prismSpec);
       const background = scenario.background
         ? runPaced(sb.url, {
             method: scenario.background.method,
@@ -180,7 +194,7 @@ async function main() {
           })
         : null;
       await runLoad(sb.url, { ...spec, seconds: settings.warmup });
-      const own = await runLoad(sb.url, spec);
+      const own = await measuredLoad(sb, spec);
       const behind = await background;
       const result: ScenarioResult = {
         name: scenario.name,

@@ -191,9 +191,12 @@ function parseHttpLimits(env: Env): HttpLimitsConfig {
   if (headersTimeoutMs > requestTimeoutMs) {
     throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', `must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
   }
+  const idleTimeoutMs = integer(env, 'HTTP_IDLE_TIMEOUT_MS', 60_000, 1_000, 3_600_000);
   return {
-    idleTimeoutMs: integer(env, 'HTTP_IDLE_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
-    keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 10_000, 100, 600_000),
+    idleTimeoutMs,
+    // A kept-alive connection is an idle one too, closed at HTTP_IDLE_TIMEOUT_MS: advertising a longer keep-alive
+    // (Keep-Alive: timeout=…) would have clients send on connections the server is closing ("other side closed").
+    keepAliveTimeoutMs: Math.min(integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 10_000, 100, 600_000), idleTimeoutMs),
     headersTimeoutMs,
     requestTimeoutMs,
     maxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 4_096, 1, 1_000_000),

@@ -383,6 +383,9 @@ export interface components {
             startDate?: string;
             endDate?: string;
         };
+        "GET /conversations/:conversationId/messages/scheduled Params": {
+            conversationId: string;
+        };
         "GET /conversations/:conversationId/messages Querystring": {
             lastMessageId?: string;
             /** @default 20 */
@@ -1246,6 +1249,7 @@ export interface ValidatedRequests {
   "GET /conversations/messages/search": { Querystring: components['schemas']["GET /conversations/messages/search Querystring"]; };
   "GET /conversations/messages/export": { Querystring: components['schemas']["GET /conversations/messages/export Querystring"]; };
   "GET /conversations/messages/:id": {};
+  "GET /conversations/:conversationId/messages/scheduled": { Params: components['schemas']["GET /conversations/:conversationId/messages/scheduled Params"]; };
   "GET /conversations/:conversationId/messages": { Querystring: components['schemas']["GET /conversations/:conversationId/messages Querystring"]; Params: components['schemas']["GET /conversations/:conversationId/messages Params"]; };
   "POST /conversations/messages/upload": { Body: components['schemas']["POST /conversations/messages/upload Body"] | undefined; };
   "POST /conversations/messages/upload/initiate": { Body: components['schemas']["POST /conversations/messages/upload/initiate Body"]; };

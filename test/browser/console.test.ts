@@ -318,6 +318,37 @@ describe.skipIf(!chromiumAvailable).each(ENGINES)('console in Chromium on %s', (
     await expect.poll(focused).toBe('0');
   });
 
+  it('adds an internal comment, and schedules a message for later, then cancels it', async () => {
+    await open(`#/inbox/${anaConversation}`);
+    await page.getByRole('heading', { name: 'Ana López' }).waitFor();
+    await page.getByLabel('Send as').selectOption('InternalComment');
+    await page.getByLabel('Comment (only your team sees it)').fill('Called her back: all set.');
+    await page.getByRole('button', { name: 'Add comment' }).click();
+    await page.locator('.message.comment').getByText('Called her back: all set.').waitFor();
+
+    await page.getByLabel('Send as').selectOption('SMS');
+    await page.getByLabel('Message', { exact: true }).fill('Reminder: tomorrow at 10:00');
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const day = [tomorrow.getFullYear(), tomorrow.getMonth() + 1, tomorrow.getDate()]
+      .map((part) => String(part).padStart(2, '0'))
+      .join('-');
+    await page.getByLabel('Send later').fill(`${day}T10:00`);
+    await page.getByRole('button', { name: 'Schedule', exact: true }).click();
+    const scheduled = page.locator('.message').filter({ hasText: 'Reminder: tomorrow at 10:00' });
+    await scheduled.getByText('Scheduled', { exact: true }).waitFor();
+    const waiting = async () =>
+      (await acme.api.get(null, `/conversations/${anaConversation}/messages/scheduled`)).body.messages.map(
+        (m: { body: string }) => m.body,
+      );
+    expect(await waiting()).toEqual(['Reminder: tomorrow at 10:00']);
+    // Still there after a reload: the thread reads what is waiting, which the history lists only once sent.
+    await page.reload();
+    await scheduled.getByText('Scheduled', { exact: true }).waitFor();
+    await scheduled.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => scheduled.count()).toBe(0);
+    expect(await waiting()).toEqual([]);
+  });
+
   it('is usable at 375 px: one pane at a time, in both languages', async () => {
     await page.setViewportSize({ width: 375, height: 740 });
     for (const language of ['en', 'es-MX'] as const) {

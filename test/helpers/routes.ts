@@ -343,6 +343,14 @@ export const LOCATION_ROUTES: LocationRoute[] = [
     build: async (location) => ({ params: await conversationId(location), query: { limit: 10, type: 'TYPE_SMS' } }),
   },
   {
+    method: 'GET',
+    url: '/conversations/:conversationId/messages/scheduled',
+    operation: 'extensions:get-scheduled-messages',
+    scope: 'conversations/message.readonly',
+    namesLocation: false,
+    build: async (location) => ({ params: await conversationId(location) }),
+  },
+  {
     method: 'POST',
     url: '/conversations/messages/upload',
     operation: 'conversations:upload-file-attachments',

@@ -108,6 +108,48 @@ describe.each(ENGINES)('scheduled messages on %s', (engine) => {
     expect(await sentFor(harness, location.locationId, later.messageId)).toHaveLength(1);
   });
 
+  it("lists a conversation's scheduled messages, soonest first, until each is sent or cancelled", async () => {
+    const location = await createLocation(harness);
+    const contactId = await phoneContact(location);
+    const now = await send(location.api, { type: 'SMS', contactId, message: 'now' });
+    await runDue();
+    const scheduled = async () => {
+      const listed = await location.api.get(
+        'extensions:get-scheduled-messages',
+        `/conversations/${now.conversationId}/messages/scheduled`,
+      );
+      expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+      return listed.body.messages.map((m: { id: string; status: string; body: string }) => [m.id, m.status, m.body]);
+    };
+    expect(await scheduled()).toEqual([]);
+    const inTwo = await send(location.api, {
+      type: 'SMS',
+      contactId,
+      message: 'in two hours',
+      scheduledTimestamp: seconds(clock.now() + 2 * HOUR),
+    });
+    const inOne = await send(location.api, {
+      type: 'SMS',
+      contactId,
+      message: 'in one hour',
+      scheduledTimestamp: seconds(clock.now() + HOUR),
+    });
+    expect(await scheduled()).toEqual([
+      [inOne.messageId, 'scheduled', 'in one hour'],
+      [inTwo.messageId, 'scheduled', 'in two hours'],
+    ]);
+    const path = `/conversations/messages/${inTwo.messageId}/schedule`;
+    expect((await location.api.delete('conversations:cancel-scheduled-message', path)).status).toBe(200);
+    expect(await scheduled()).toEqual([[inOne.messageId, 'scheduled', 'in one hour']]);
+    clock.advance(HOUR + MINUTE);
+    await runDue();
+    expect(await scheduled()).toEqual([]);
+
+    const other = await createLocation(harness);
+    const foreign = await other.api.get(null, `/conversations/${now.conversationId}/messages/scheduled`);
+    expect(foreign.status).toBe(404);
+  });
+
   it('sends now when scheduledTimestamp is in the past, and refuses a millisecond value', async () => {
     const location = await createLocation(harness);
     const contactId = await phoneContact(location);

@@ -20,6 +20,7 @@ export const keys = {
     filters ? (['conversations', locationId, filters] as const) : (['conversations', locationId] as const),
   conversation: (id: string) => ['conversation', id] as const,
   messages: (conversationId: string) => ['messages', conversationId] as const,
+  scheduled: (conversationId: string) => ['scheduled', conversationId] as const,
   email: (id: string) => ['email', id] as const,
 };
 
@@ -54,6 +55,15 @@ export function getMessages(conversationId: string, lastMessageId?: string) {
   return api<MessagesPage>('GET', `/conversations/${encodeURIComponent(conversationId)}/messages`, {
     query: { limit: 50, lastMessageId },
   });
+}
+
+/** The conversation's messages waiting for their time, soonest first (the history lists them once sent). */
+export async function getScheduledMessages(conversationId: string): Promise<Message[]> {
+  const list = await api<{ messages: Message[] }>(
+    'GET',
+    `/conversations/${encodeURIComponent(conversationId)}/messages/scheduled`,
+  );
+  return list.messages;
 }
 
 /**
@@ -151,4 +161,6 @@ export function applyMessageEvent(client: QueryClient, locationId: string, messa
     },
   );
   void client.invalidateQueries({ queryKey: keys.conversations(locationId) });
+  // A scheduled message created, sent or cancelled changes the thread's list of what is waiting.
+  void client.invalidateQueries({ queryKey: keys.scheduled(message.conversationId) });
 }

@@ -83,6 +83,7 @@ export function Composer({
       setLater('');
       if (fileInput.current) fileInput.current.value = '';
       void client.invalidateQueries({ queryKey: keys.messages(conversation.id) });
+      void client.invalidateQueries({ queryKey: keys.scheduled(conversation.id) });
     },
   });
 

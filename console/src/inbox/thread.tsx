@@ -9,6 +9,7 @@ import {
   cancelScheduled,
   getConversation,
   getMessages,
+  getScheduledMessages,
   keys,
   readingOrder,
   updateConversation,
@@ -64,9 +65,16 @@ export function Thread({
   });
   // Set when the agent marks the open conversation unread: it stays unread until they say otherwise.
   const keptUnread = useRef(false);
+  const scheduled = useQuery({
+    queryKey: keys.scheduled(conversationId),
+    queryFn: () => getScheduledMessages(conversationId),
+  });
   const cancel = useMutation({
     mutationFn: (message: Message) => cancelScheduled(message),
-    onSettled: () => void client.invalidateQueries({ queryKey: keys.messages(conversationId) }),
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: keys.messages(conversationId) });
+      void client.invalidateQueries({ queryKey: keys.scheduled(conversationId) });
+    },
   });
 
   // Opening a conversation reads it, as in any inbox, and so does a message arriving while it is open; but not once
@@ -91,7 +99,9 @@ export function Thread({
   }
   const data = conversation.data;
   const name = data ? displayName(data) || t('inbox.unknownContact') : '';
-  const ordered = readingOrder(messages.data?.pages ?? []);
+  // The history, and after it what is waiting to be sent (a live event may have put a scheduled one in the history).
+  const ordered = readingOrder(messages.data?.pages ?? []).filter((message) => message.status !== 'scheduled');
+  const waiting = scheduled.data ?? [];
 
   return (
     <div className="thread">
@@ -135,6 +145,13 @@ export function Thread({
             {t('thread.typing', { name })}
           </p>
         )}
+        {[...waiting].reverse().map((message) => (
+          <MessageView
+            key={message.id}
+            message={message}
+            actions={writable ? { onCancelScheduled: cancel.mutate } : {}}
+          />
+        ))}
         {[...ordered].reverse().map((message) => (
           <MessageView
             key={message.id}
@@ -143,7 +160,9 @@ export function Thread({
           />
         ))}
         {messages.isPending && <p className="muted">{t('common.loading')}</p>}
-        {!messages.isPending && ordered.length === 0 && <p className="muted">{t('thread.noMessages')}</p>}
+        {!messages.isPending && ordered.length === 0 && waiting.length === 0 && (
+          <p className="muted">{t('thread.noMessages')}</p>
+        )}
         {messages.hasNextPage && (
           <button
             type="button"

@@ -11,6 +11,7 @@ import {
   findMessage,
   type HistoryPosition,
   type MessageRow,
+  scheduledMessages,
 } from '../../store/repositories/messages.js';
 import { CursorSigner, queryDigest } from '../cursor.js';
 import { DomainError, notFound } from '../errors.js';
@@ -132,6 +133,14 @@ export class MessageReadService {
       ...(types && types.length > 0 ? { types } : {}),
     });
     return { ...(await withEmailIds(db, page.rows)), more: page.more };
+  }
+
+  /** A conversation's scheduled messages, the soonest due first: the history lists them only once sent. */
+  async scheduledMessages(locationId: string, conversationId: string): Promise<MessageList> {
+    const db = this.store.db;
+    const conversation = await findConversation(db, locationId, conversationId);
+    if (!conversation) throw notFound('Conversation');
+    return withEmailIds(db, await scheduledMessages(db, conversation.id));
   }
 
   /** One page of the location's messages: every non-email channel, or exactly `channel` (Email only this way). */

@@ -1,5 +1,5 @@
-// Reading messages: get one by id, a conversation's messages (production shape, docs/behaviour.md#message-shapes), and
-// the location-wide export. /conversations/messages/export is a literal route, so it wins over /messages/:id.
+// Reading messages: get one by id, a conversation's messages (production shape, docs/behaviour.md#message-shapes), its
+// scheduled ones (an extension), and the location-wide export. /conversations/messages/export is a literal route, so it wins over /messages/:id.
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { EXPORT_CHANNELS } from '../../domain/message-types.js';
@@ -75,6 +75,17 @@ export function messageReadRoutes({ messageReads }: Services): Route[] {
         const { row, emailIds } = await messageReads.getMessage(authOf(request).locationId, request.params.id);
         // Production wraps the DTO (docs/behaviour.md#message-shapes).
         return { message: presentMessage(row, emailIds.get(row.id)) };
+      },
+    },
+    {
+      // An extension (spec/switchboard/extensions.json): what the history leaves out until it is sent.
+      method: 'GET',
+      url: '/conversations/:conversationId/messages/scheduled',
+      access: read,
+      schema: schemaFrom(requestSchemas('extensions', 'get-scheduled-messages')),
+      handler: async (request: FastifyRequest<{ Params: { conversationId: string } }>) => {
+        const list = await messageReads.scheduledMessages(authOf(request).locationId, request.params.conversationId);
+        return { messages: presentList(list) };
       },
     },
     {

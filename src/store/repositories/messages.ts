@@ -223,6 +223,19 @@ export async function conversationMessages(
   return { rows: decodeAll(rows.slice(0, limit)), more: rows.length > limit };
 }
 
+/** A conversation's messages still waiting for their scheduled time (no page of the history lists them yet). */
+export async function scheduledMessages(db: Executor, conversationId: string): Promise<MessageRow[]> {
+  const rows = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('status', '=', 'scheduled')
+    .orderBy('scheduled_at', 'asc')
+    .orderBy('seq', 'asc')
+    .execute();
+  return decodeAll(rows);
+}
+
 function history(db: Executor, conversationId: string) {
   return db
     .selectFrom('messages')

@@ -20,6 +20,7 @@ import { ensureConsoleBuilt } from '../helpers/console-build.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
+import { createWidget, startVisitor } from '../helpers/live-chat.js';
 import { inbound } from '../helpers/messages.js';
 
 // The page's globals, inside page.evaluate callbacks (this project compiles without the DOM library).
@@ -347,6 +348,50 @@ describe.skipIf(!chromiumAvailable).each(ENGINES)('console in Chromium on %s', (
     await scheduled.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => scheduled.count()).toBe(0);
     expect(await waiting()).toEqual([]);
+  });
+
+  it('shows a live chat visitor typing and their message, and tells the visitor the agent is typing', async () => {
+    const widget = await createWidget(harness, acme, { title: 'Chat' });
+    const visitor = await startVisitor(harness, widget.id, { name: 'Lupita Visitante' });
+    await open(`#/inbox/${visitor.conversationId}`);
+    await page.getByRole('heading', { name: 'Lupita Visitante' }).waitFor();
+    await page.locator('.live-dot.live-live').waitFor();
+    // The widget renews its typing signal while the visitor types (a signal is best effort: the server offers it to
+    // a stream, it does not queue it), so the test renews it too, and reports how soon the first one showed.
+    const indicator = page.getByRole('status').filter({ hasText: 'Lupita Visitante is typing…' });
+    const started = Date.now();
+    let typingAfter = -1;
+    for (let signal = 0; signal < 5 && typingAfter < 0; signal += 1) {
+      const typed = await visitor.api.post('extensions:live-chat-visitor-typing', '/widget/v1/session/typing', {
+        isTyping: true,
+      });
+      expect(typed.status).toBe(201);
+      const shown = await indicator
+        .waitFor({ timeout: 1000 })
+        .then(() => true)
+        .catch(() => false);
+      if (shown) typingAfter = Date.now() - started;
+    }
+    await visitor.api.post('extensions:send-live-chat-visitor-message', '/widget/v1/session/messages', {
+      message: 'Hola, ¿me ayudan?',
+    });
+    await page.locator('.messages').getByText('Hola, ¿me ayudan?', { exact: true }).waitFor({ timeout: 3000 });
+    console.log(`console: a visitor's typing showed after ${typingAfter} ms`);
+    expect(typingAfter).toBeGreaterThanOrEqual(0);
+    // The visitor's message ends their typing.
+    expect(await page.getByText('Lupita Visitante is typing…').count()).toBe(0);
+
+    const stream = await visitor.stream();
+    try {
+      await page.getByLabel('Send as').selectOption('Live_Chat');
+      await page.getByLabel('Message', { exact: true }).fill('Un momento, por favor');
+      const agentTyping = await stream.next('typing', 0, 3000);
+      // The visitor's stream carries only the agent's typing.
+      expect(agentTyping.data).toMatchObject({ isTyping: true });
+    } finally {
+      stream.close();
+    }
+    await page.getByLabel('Message', { exact: true }).fill('');
   });
 
   it('is usable at 375 px: one pane at a time, in both languages', async () => {

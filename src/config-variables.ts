@@ -40,7 +40,11 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
     title: 'HTTP limits',
     variables: [
       v('HTTP_IDLE_TIMEOUT_MS', '60000', 'close a connection silent this long either way'),
-      v('HTTP_KEEP_ALIVE_TIMEOUT_MS', '10000', 'close a kept-alive connection idle this long between requests (at most HTTP_IDLE_TIMEOUT_MS)'),
+      v(
+        'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+        '10000',
+        'close a kept-alive connection idle this long between requests (at most HTTP_IDLE_TIMEOUT_MS)',
+      ),
       v('HTTP_HEADERS_TIMEOUT_MS', '20000', 'time a client has to send the request line and headers'),
       v('HTTP_REQUEST_TIMEOUT_MS', '120000', 'time a client has to send the whole request, body included'),
       v('HTTP_MAX_CONNECTIONS', '4096', 'connections open at once; more are refused as they arrive'),

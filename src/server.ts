@@ -61,6 +61,7 @@ export async function startServer(
     });
     checkpointFailed = (message) => app.server.log.error({ message }, 'background checkpoint failed');
     if (config.logLevel !== 'silent') diskFailed = (error) => app.server.log.fatal({ err: error }, FSYNC_FAILED);
+    app.services.jobs.onLockTrouble = (message, error) => app.server.log.error({ err: error }, message);
     const report = await bootstrap(config, store, app.services);
     const address = await app.server.listen({ host: config.host, port: config.port });
     // With PORT=0 the port is known only now: a public URL derived from it (PUBLIC_URL unset) takes the real one,

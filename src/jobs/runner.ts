@@ -16,6 +16,7 @@ import {
   retryJob,
 } from '../store/repositories/jobs.js';
 import type { Tx } from '../store/unit-of-work.js';
+import { HolderLock, LOCKED_HOLDER_PREFIX } from './holder-lock.js';
 
 export interface JobKind<Payload> {
   kind: string;
@@ -63,7 +64,12 @@ export interface RunnerOptions {
 export class JobRunner {
   private readonly kinds = new Map<string, JobKind<unknown>>();
   /** This runner's name on the jobs it holds: a job is finished only by the runner whose claim is current. */
-  readonly holder = newId();
+  readonly holder: string;
+  /**
+   * On PostgreSQL, the advisory lock that proves this runner alive to the others (holder-lock.ts): it claims nothing
+   * without it, and its jobs are taken over at once once it is gone.
+   */
+  private readonly lock: HolderLock | null;
   private timer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
@@ -81,7 +87,16 @@ export class JobRunner {
     private readonly options: RunnerOptions,
     /** Told what became of each run (metrics). */
     private readonly observe: (kind: string, outcome: JobOutcome) => void = () => {},
-  ) {}
+  ) {
+    const session = store.session;
+    this.holder = session ? `${LOCKED_HOLDER_PREFIX}${newId()}` : newId();
+    this.lock = session
+      ? new HolderLock(session, this.holder, (message, error) => this.onLockTrouble(message, error))
+      : null;
+  }
+
+  /** Told when the holder lock is lost or cannot be taken (the server logs it): this runner claims nothing meanwhile. */
+  onLockTrouble: (message: string, error?: unknown) => void = () => {};
 
   register<P>(kind: JobKind<P>): void {
     this.kinds.set(kind.kind, kind as JobKind<unknown>);
@@ -166,12 +181,15 @@ export class JobRunner {
       // Small enough that no location, however many of its jobs this claim returns, goes over its share.
       const limit = Math.min(concurrency - this.inFlight.size, perLocation - fullest);
       if (limit <= 0) return started;
+      // Without its lock this runner claims nothing (the claim checks it too): others could take its jobs at once.
+      if (this.lock && !(await this.lock.hold())) return started;
       const jobs = await claimDueJobs(this.store.db, this.store.engine, {
         now: this.clock.now(),
         leaseMs,
         limit,
         holder: this.holder,
         busyLocations: busy,
+        ...(this.lock ? { lockedHolders: LOCKED_HOLDER_PREFIX } : {}),
       });
       if (jobs.length === 0) return started;
       // A job may have been committed but not yet be on disk (SQLite group commit): none is run before it is.
@@ -233,6 +251,8 @@ export class JobRunner {
     this.timer = null;
     await this.running?.catch(() => undefined);
     await Promise.all([...this.inFlight.values()].map(({ done }) => done.catch(() => undefined)));
+    // Nothing of this runner's is running now; runDue() after stop() takes the lock again.
+    await this.lock?.release();
   }
 
   private async execute(job: JobRow): Promise<void> {

@@ -46,6 +46,19 @@ export interface Store {
   durable(): Promise<void>;
   /** How busy the database's connections are now (metrics): the PostgreSQL pool, or SQLite's queued batch. */
   usage(): StoreUsage;
+  /**
+   * Opens a connection of its own, outside the pool (PostgreSQL only): for what lives as long as a session, such as
+   * the job runner's advisory lock. Closed by `close()` if its opener has not closed it.
+   */
+  session?: () => Promise<DedicatedSession>;
+  close(): Promise<void>;
+}
+
+/** One connection of its own (see Store.session). */
+export interface DedicatedSession {
+  query<Row>(text: string, values?: unknown[]): Promise<Row[]>;
+  /** Told once when the connection ends, whoever ended it (the server, the network, or close()). */
+  onEnd(listener: (error?: Error) => void): void;
   close(): Promise<void>;
 }
 
@@ -169,5 +182,49 @@ export function openStore(config: DatabaseConfig, options: StoreOptions = {}): S
     idle: pool.idleCount,
     waiting: pool.waitingCount,
   });
-  return { ...unitsOf(units), db, engine: 'postgres', writes, durable: immediately, usage, close: () => db.destroy() };
+  const sessions = new Set<DedicatedSession>();
+  const session = async (): Promise<DedicatedSession> => {
+    const client = new (pg().Client)({
+      connectionString: config.url,
+      ...(config.schema ? { options: `-c search_path=${config.schema},public` } : {}),
+    });
+    const listeners: ((error?: Error) => void)[] = [];
+    let ended = false;
+    const end = (error?: Error) => {
+      if (ended) return;
+      ended = true;
+      sessions.delete(opened);
+      for (const listener of listeners) listener(error);
+    };
+    const opened: DedicatedSession = {
+      query: async <Row>(text: string, values?: unknown[]) => (await client.query(text, values)).rows as Row[],
+      onEnd: (listener) => {
+        if (ended) listener();
+        else listeners.push(listener);
+      },
+      close: async () => {
+        end();
+        await client.end().catch(() => undefined);
+      },
+    };
+    client.on('error', end);
+    client.on('end', () => end());
+    try {
+      await client.connect();
+      // One opened while the store closed would outlive it.
+      if (closed) throw new Error('the store is closed');
+    } catch (error) {
+      await opened.close();
+      throw error;
+    }
+    sessions.add(opened);
+    return opened;
+  };
+  let closed = false;
+  const close = async () => {
+    closed = true;
+    await Promise.all([...sessions].map((opened) => opened.close()));
+    await db.destroy();
+  };
+  return { ...unitsOf(units), db, engine: 'postgres', writes, durable: immediately, usage, session, close };
 }

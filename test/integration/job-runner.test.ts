@@ -1,7 +1,10 @@
 // The job runner under slow receivers: a lease outlives the work it covers (a receiver answering after the lease is
 // posted to once, with two servers on PostgreSQL), and one location's hanging receiver does not hold up another's
 // sends (jobs run in a pool with a per-location share, not in batches that wait for their slowest).
+
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { claimDueJobs } from '../../src/store/repositories/jobs.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createApp, createContact, createLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
@@ -126,6 +129,86 @@ describe.each(ENGINES)('the job runner on %s', (engine) => {
     for (const job of jobs)
       expect({ status: job.status, holder: job.locked_by }).toEqual({ status: 'running', holder: 'another-runner' });
   });
+
+  it.runIf(engine === 'postgres')(
+    "takes over at once the jobs of a holder whose lock no session holds, never a live or unlocked holder's",
+    async () => {
+      const env = { WORKER_ENABLED: 'false' };
+      const first = await startHarness(engine, { env, keepDatabase: true });
+      const second = await startHarness(engine, { env, database: first.database });
+      const receiver = await Receiver.start();
+      cleanups.push(async () => {
+        await second.close();
+        await first.close();
+        await first.database.drop();
+        await receiver.close();
+      });
+      const troubles: string[] = [];
+      first.server.services.jobs.onLockTrouble = (message) => troubles.push(message);
+      // With nothing due, a run only takes the first runner's holder lock.
+      expect(await first.server.services.jobs.runDue()).toBe(0);
+      const { location } = await subscribed(first, receiver);
+      const contact = await createContact(location, { phone: uniquePhone() });
+      for (let n = 0; n < 3; n++) await inbound(location, { type: 'SMS', contactId: contact.id, message: `held ${n}` });
+      const db = first.server.store.db;
+      const jobs = await db.selectFrom('jobs').select('id').where('location_id', '=', location.locationId).execute();
+      expect(jobs.length).toBeGreaterThanOrEqual(3);
+      // Running, their leases an hour off: one held by the live first runner, one by a runner whose session is gone
+      // (a killed server), the rest by a server that takes no lock (an older version, mid rolling upgrade).
+      const holders = [first.server.services.jobs.holder, 'lock-a-killed-server', 'an-older-server'];
+      await db
+        .updateTable('jobs')
+        .set({ status: 'running', locked_by: 'an-older-server', locked_until: Date.now() + 3_600_000 })
+        .where('location_id', '=', location.locationId)
+        .execute();
+      for (const [n, holder] of holders.slice(0, 2).entries())
+        await db
+          .updateTable('jobs')
+          .set({ locked_by: holder })
+          .where('id', '=', jobs[n]?.id as string)
+          .execute();
+      const state = async () =>
+        (
+          await db
+            .selectFrom('jobs')
+            .select(['id', 'status', 'locked_by'])
+            .where('location_id', '=', location.locationId)
+            .execute()
+        )
+          .sort((a, b) => jobs.findIndex((job) => job.id === a.id) - jobs.findIndex((job) => job.id === b.id))
+          .map((job) => `${job.status} ${job.locked_by ?? ''}`.trim());
+      const older = Array.from({ length: jobs.length - 2 }, () => 'running an-older-server');
+
+      // A claimer that holds no lock of its own claims nothing, even with jobs due.
+      const lockless = await claimDueJobs(db, 'postgres', {
+        now: Date.now(),
+        leaseMs: 30_000,
+        limit: 10,
+        holder: 'lock-nobody-holds-this',
+        lockedHolders: 'lock-',
+      });
+      expect(lockless).toEqual([]);
+
+      expect(await second.server.services.jobs.runDue()).toBe(1);
+      expect(await state()).toEqual([`running ${holders[0]}`, 'done', ...older]);
+      expect(receiver.requests).toHaveLength(1);
+
+      // The first runner's lock connection ends while its server lives: it is told, and its job may be taken over.
+      await sql`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'
+        AND ((classid::int8 << 32) | objid::int8) = hashtextextended(${holders[0]}, 0)`.execute(db);
+      expect(await until(async () => troubles.length > 0, 5_000)).toBe(true);
+      expect(troubles[0]).toMatch(/lost its holder lock/);
+      expect(await second.server.services.jobs.runDue()).toBe(1);
+      expect(await state()).toEqual(['done', 'done', ...older]);
+      // The first runner takes its lock again on its next run, and is a live holder again.
+      expect(await first.server.services.jobs.runDue()).toBe(0);
+      const [held] = await sql<{ held: boolean }>`SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'
+        AND ((classid::int8 << 32) | objid::int8) = hashtextextended(${holders[0]}, 0) AND granted) AS held`
+        .execute(db)
+        .then((result) => result.rows);
+      expect(held?.held).toBe(true);
+    },
+  );
 
   it.runIf(engine === 'sqlite')(
     'runs the jobs a crashed server held at once on restart, not after their lease',

@@ -32,28 +32,53 @@ export async function insertJob(db: Executor, job: JobRecord): Promise<void> {
 }
 
 /**
+ * The advisory locks held now in this database, as the bigint keys they were taken with: a lock on key k shows in
+ * pg_locks with classid = its high 32 bits, objid = its low 32 bits, objsubid = 1. Read once per statement.
+ */
+const heldAdvisoryKeys = sql`(SELECT (classid::int8 << 32) | objid::int8 FROM pg_locks
+  WHERE locktype = 'advisory' AND objsubid = 1 AND granted
+    AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))`;
+
+/**
  * Claims up to `limit` jobs that are due, including running jobs whose lease ran out (a worker died mid-job), for
  * the runner `holder`. The claim bumps `attempts` and sets a lease, in one statement. Jobs of the locations in
  * `busyLocations` are left to others (or to later), so one location's slow receivers cannot fill every slot.
+ *
+ * With `lockedHolders` (PostgreSQL, see src/jobs/holder-lock.ts) the claimer must hold its own holder lock, or it
+ * claims nothing; and a running job whose holder took a lock that no session holds any more (its server died) is
+ * claimed at once, its lease notwithstanding. A hash collision can only make a dead holder look alive (its jobs then
+ * wait out their lease), never a live one dead: a live holder's key is held.
  */
 export async function claimDueJobs(
   db: Executor,
   engine: Engine,
-  claim: { now: number; leaseMs: number; limit: number; holder: string; busyLocations?: string[] },
+  claim: {
+    now: number;
+    leaseMs: number;
+    limit: number;
+    holder: string;
+    busyLocations?: string[];
+    /** The prefix of holder ids that hold an advisory lock while they run (PostgreSQL only). */
+    lockedHolders?: string;
+  },
 ) {
-  const { now, leaseMs, limit, holder, busyLocations = [] } = claim;
+  const { now, leaseMs, limit, holder, busyLocations = [], lockedHolders } = claim;
+  const holderGone = lockedHolders
+    ? sql<boolean>`(locked_by LIKE ${`${lockedHolders}%`} AND hashtextextended(locked_by, 0) NOT IN ${heldAdvisoryKeys})`
+    : sql<boolean>`false`;
   let due = db
     .selectFrom('jobs')
     .select('id')
     .where((eb) =>
       eb.or([
         eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
-        eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
+        eb.and([eb('status', '=', 'running'), eb.or([eb('locked_until', '<', now), holderGone])]),
       ]),
     )
     .orderBy('run_at')
     .limit(limit);
   if (busyLocations.length > 0) due = due.where('location_id', 'not in', busyLocations);
+  if (lockedHolders) due = due.where(sql<boolean>`hashtextextended(${holder}, 0) IN ${heldAdvisoryKeys}`);
   if (engine === 'postgres') due = due.forUpdate().skipLocked();
   return db
     .updateTable('jobs')

@@ -312,6 +312,34 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
     });
   });
 
+  describe('an empty inbox', () => {
+    it('says how to make a conversation, and the commands it shows work as shown', async () => {
+      // acme was emptied by the reset above.
+      await open('/#/inbox');
+      await page.getByRole('heading', { name: 'No conversations yet' }).waitFor();
+      const curl = (await page.locator('.empty pre.curl').textContent()) ?? '';
+      expect(curl).toContain(acme.locationId);
+      const [contactBody, messageBody] = [...curl.matchAll(/-d '([^']+)'/g)].map((match) => match[1] ?? '');
+      const call = (path: string, version: string, body: string) =>
+        fetch(`${harness.baseUrl}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${acme.token}`, version, 'content-type': 'application/json' },
+          body,
+        });
+      const contact = await call('/contacts/', '2021-07-28', contactBody ?? '');
+      expect(contact.status).toBe(201);
+      const { id } = ((await contact.json()) as { contact: { id: string } }).contact;
+      const sent = await call(
+        '/conversations/messages/inbound',
+        '2021-04-15',
+        (messageBody ?? '').replace('<contact.id from above>', id),
+      );
+      expect(sent.status).toBe(200);
+      // The new conversation arrives live.
+      await page.getByRole('link', { name: /Ana/ }).waitFor();
+    });
+  });
+
   describe('a long inbox', () => {
     it('draws only the rows on screen and fetches the next page by keyset as it scrolls, each row once', async () => {
       // 120 conversations at one instant of the virtual clock: the keyset's tiebreak decides every page boundary.

@@ -33,7 +33,7 @@ const STREAM_SCOPE = 'conversations.readonly';
 /** Message and email bodies on the stream need the scope the REST API asks to read them (docs/security.md). */
 const MESSAGE_SCOPE = 'conversations/message.readonly';
 
-export function realtimeRoutes({ realtime, auth }: Services): Route[] {
+export function realtimeRoutes({ realtime, auth, consoleSessions }: Services): Route[] {
   return [
     {
       method: 'GET',
@@ -42,17 +42,23 @@ export function realtimeRoutes({ realtime, auth }: Services): Route[] {
       schema: schemaFrom(requestSchemas('extensions', 'stream-conversation-events')),
       handler: async (request: FastifyRequest<{ Querystring: StreamQuery }>, reply) => {
         const caller = authOf(request);
-        const token = bearer(request, true) ?? '';
+        const token = bearer(request, true);
+        // What the stream's credentials prove now: its token's, or (no token) the signed-in console session's.
+        const current = async () => {
+          if (token) return auth.authenticate(token);
+          const session = await consoleSessions.credential(request, true).catch(() => null);
+          return session?.kind === 'location' ? session.context : null;
+        };
         await realtime.stream(reply, {
           locationId: caller.locationId,
           lastEventId: lastEventIdOf(request),
           follow: request.query.follow !== false,
           view: caller.scopes.has(MESSAGE_SCOPE) ? locationView : locationViewWithoutMessages,
           headers: streamHeaders(reply),
-          // The token is checked again while the stream is open: revoked, its app uninstalled or its location deleted,
-          // the stream ends (a narrowed scope too).
+          // The token (or console session) is checked again while the stream is open: revoked, its app uninstalled,
+          // its location deleted or the session ended, the stream ends (a narrowed scope too).
           revoked: async () => {
-            const now = await auth.authenticate(token);
+            const now = await current();
             if (!now || isCompanyContext(now) || now.locationId !== caller.locationId) return 'credentials-revoked';
             if (!now.scopes.has(STREAM_SCOPE)) return 'scope-removed';
             return null;

@@ -356,28 +356,21 @@ describe.skipIf(!chromiumAvailable).each(ENGINES)('console in Chromium on %s', (
     await open(`#/inbox/${visitor.conversationId}`);
     await page.getByRole('heading', { name: 'Lupita Visitante' }).waitFor();
     await page.locator('.live-dot.live-live').waitFor();
-    // The widget renews its typing signal while the visitor types (a signal is best effort: the server offers it to
-    // a stream, it does not queue it), so the test renews it too, and reports how soon the first one showed.
-    const indicator = page.getByRole('status').filter({ hasText: 'Lupita Visitante is typing…' });
+    // One signal is enough: the console's stream stays open (it once ended at every credentials recheck, and a
+    // signal sent while it reconnected was lost).
     const started = Date.now();
-    let typingAfter = -1;
-    for (let signal = 0; signal < 5 && typingAfter < 0; signal += 1) {
-      const typed = await visitor.api.post('extensions:live-chat-visitor-typing', '/widget/v1/session/typing', {
-        isTyping: true,
-      });
-      expect(typed.status).toBe(201);
-      const shown = await indicator
-        .waitFor({ timeout: 1000 })
-        .then(() => true)
-        .catch(() => false);
-      if (shown) typingAfter = Date.now() - started;
-    }
+    const typed = await visitor.api.post('extensions:live-chat-visitor-typing', '/widget/v1/session/typing', {
+      isTyping: true,
+    });
+    expect(typed.status).toBe(201);
+    await page.getByRole('status').filter({ hasText: 'Lupita Visitante is typing…' }).waitFor({ timeout: 3000 });
+    const typingAfter = Date.now() - started;
     await visitor.api.post('extensions:send-live-chat-visitor-message', '/widget/v1/session/messages', {
       message: 'Hola, ¿me ayudan?',
     });
     await page.locator('.messages').getByText('Hola, ¿me ayudan?', { exact: true }).waitFor({ timeout: 3000 });
     console.log(`console: a visitor's typing showed after ${typingAfter} ms`);
-    expect(typingAfter).toBeGreaterThanOrEqual(0);
+    expect(typingAfter).toBeLessThan(2000);
     // The visitor's message ends their typing.
     expect(await page.getByText('Lupita Visitante is typing…').count()).toBe(0);
 

@@ -7,6 +7,7 @@ import { TestClock } from '../helpers/clock.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createConversation, createLocation, issueToken, type TestLocation } from '../helpers/factories.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
+import { SseStream } from '../helpers/sse.js';
 
 interface Signed {
   cookie: string;
@@ -219,6 +220,46 @@ describe.each(ENGINES)('console sessions on %s', (engine) => {
       expect(current.status).toBe(200);
     } finally {
       await sandbox.close();
+    }
+  });
+
+  it("keeps a signed-in console's event stream open while the session holds, and ends it at sign-out", async () => {
+    // Streams recheck their credentials every REALTIME_AUTH_RECHECK_MS (50 ms here).
+    const quick = await startHarness(engine, { env: { REALTIME_AUTH_RECHECK_MS: '50' } });
+    try {
+      const place = await createLocation(quick);
+      for (const token of [ADMIN_TOKEN, place.token]) {
+        const signed = await fetch(`${quick.baseUrl}/console/v1/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token }),
+        });
+        const cookie = (signed.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+        const csrf = ((await signed.json()) as any).session.csrfToken as string;
+        const headers = {
+          cookie,
+          version: '2021-04-15',
+          'x-switchboard-csrf': csrf,
+          'x-switchboard-location': place.locationId,
+        };
+        const stream = await SseStream.open(
+          `${quick.baseUrl}/conversations/events/stream?locationId=${place.locationId}&follow=true`,
+          headers,
+        );
+        try {
+          await stream.next('ready');
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          expect(stream.events.map((event) => event.event)).toEqual(['ready']);
+          expect(stream.ended).toBe(false);
+          await fetch(`${quick.baseUrl}/console/v1/session`, { method: 'DELETE', headers });
+          const end = await stream.next('end', 0, 3000);
+          expect(end.data).toMatchObject({ reason: 'credentials-revoked' });
+        } finally {
+          stream.close();
+        }
+      }
+    } finally {
+      await quick.close();
     }
   });
 });

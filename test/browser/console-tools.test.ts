@@ -45,6 +45,15 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
     await inbound(acme, { type: 'SMS', contactId: ana.id, message: 'Hola, ¿tienen cita el martes?' });
     browser = await launchChromium({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     context = browser.context;
+    // The admin's console opens the location it remembers, else the first of the list. Every location here is made
+    // at the same instant of the virtual clock, so "first" falls to their random ids: acme is remembered from the
+    // start, so the views these tests read (tokens, journal, faults, reset) are acme's whatever the ids.
+    // (The console's LOCATION_KEY, console/src/api/session.ts; a script as text, run in the page before its own.)
+    const remember = JSON.stringify(acme.locationId);
+    await context.addInitScript(
+      // Sandboxed frames (an email's preview) and about:blank have no storage: nothing to remember there.
+      `try { if (!localStorage.getItem('switchboard.location')) localStorage.setItem('switchboard.location', ${remember}); } catch {}`,
+    );
     page = await context.newPage();
     page.setDefaultTimeout(8000);
     // Expected: the session probe of a signed-out page, and the deliberate wrong token of the try-it test.

@@ -132,7 +132,7 @@ function filters(
   db: Executor,
   query: MessageSearchQuery,
   among: { hits: Hits | null } | null,
-  { unsent = true } = {},
+  { sentOnly = true } = {},
 ) {
   const sqlite = engineOf(db) === 'sqlite';
   const conditions: Expression<SqlBool>[] = [
@@ -141,7 +141,7 @@ function filters(
     among ? amongHits(eb, db, query.words, among.hits) : textMatch(eb, db, query.words),
   ];
   // Not happened yet: searched once sent, as the history lists it.
-  if (unsent) conditions.push(eb('status', '!=', 'scheduled'));
+  if (sentOnly) conditions.push(eb('status', '!=', 'scheduled'));
   if (query.conversationId) conditions.push(eb('conversation_id', '=', query.conversationId));
   if (query.contactId) conditions.push(eb('contact_id', '=', query.contactId));
   if (query.types) conditions.push(eb('type', 'in', [...query.types]));
@@ -163,7 +163,7 @@ async function walkedPage(db: Executor, query: MessageSearchQuery, limit: number
       .selectFrom('messages')
       .select(['seq', 'date_added'])
       .where((eb) => {
-        const conditions = filters(eb, db, query, null, { unsent: false });
+        const conditions = filters(eb, db, query, null, { sentOnly: false });
         if (position) conditions.push(olderThan(eb, position));
         return eb.and(conditions);
       })

@@ -2,14 +2,11 @@
 // journal's own rows (one per API call) do not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedCount } from '../../src/store/count-cache.js';
-import {
-  insertJournalRows,
-  type NewJournalRow,
-  pruneJournalBeyond,
-} from '../../src/store/repositories/request-journal.js';
+import { insertJournalRows, pruneJournalBeyond } from '../../src/store/repositories/request-journal.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
+import { journalRow } from '../helpers/journal.js';
 
 describe.each(ENGINES)('remembered counts (%s)', (engine) => {
   let harness: Harness;
@@ -21,21 +18,7 @@ describe.each(ENGINES)('remembered counts (%s)', (engine) => {
   afterAll(() => harness?.close());
 
   let calls = 0;
-  const journalRow = (): NewJournalRow => ({
-    location_id: location.locationId,
-    method: 'GET',
-    path: '/conversations/search',
-    route: '/conversations/search',
-    query: '{}',
-    status: 200,
-    duration_ms: 1,
-    token_id: null,
-    app_id: null,
-    trace_id: `count-cache-${++calls}`,
-    request_body: null,
-    response_body: null,
-    created_at: Date.now(),
-  });
+  const call = () => journalRow(location.locationId, `count-cache-${++calls}`);
 
   /** A count whose runs are counted, so a test sees whether it was answered from memory. */
   let counts = 0;
@@ -72,7 +55,7 @@ describe.each(ENGINES)('remembered counts (%s)', (engine) => {
       const contacts = countedContacts();
       const before = await contacts.count();
       await harness.server.store.unit(async ({ db }) => {
-        await insertJournalRows(db, [journalRow(), journalRow(), journalRow()]);
+        await insertJournalRows(db, [call(), call(), call()]);
         await pruneJournalBeyond(db, location.locationId, 1);
       });
       expect(await contacts.count()).toBe(before);

@@ -3,10 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/domain/clock.js';
 import { JournalRecorder, pruneInterval } from '../../src/journal/recorder.js';
-import { listJournal, type NewJournalRow } from '../../src/store/repositories/request-journal.js';
+import { listJournal } from '../../src/store/repositories/request-journal.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createContact, createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
+import { journalRow } from '../helpers/journal.js';
 import { send, uniquePhone } from '../helpers/messages.js';
 import { highLevelClient } from '../helpers/sdk.js';
 
@@ -141,21 +142,7 @@ describe.each(ENGINES)('request journal (%s)', (engine) => {
     };
     const recorder = new JournalRecorder({ store, clock: systemClock, config });
     let calls = 0;
-    const call = (): NewJournalRow => ({
-      location_id: location.locationId,
-      method: 'GET',
-      path: '/conversations/search',
-      route: '/conversations/search',
-      query: '{}',
-      status: 200,
-      duration_ms: 1,
-      token_id: null,
-      app_id: null,
-      trace_id: `call-${++calls}`,
-      request_body: null,
-      response_body: null,
-      created_at: Date.now(),
-    });
+    const call = () => journalRow(location.locationId, `call-${++calls}`);
     const stored = async () =>
       (
         await store.db

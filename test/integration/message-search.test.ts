@@ -48,6 +48,16 @@ describe.each(ENGINES)('message search on %s', (engine) => {
     return response.body.messageId as string;
   }
 
+  /** An SMS to the contact, scheduled an hour from the test clock's now. */
+  function scheduleInAnHour(message: string) {
+    return send(location, {
+      type: 'SMS',
+      contactId,
+      message,
+      scheduledTimestamp: Math.floor((clock.now() + 60 * MINUTE) / 1000),
+    });
+  }
+
   beforeAll(async () => {
     harness = await startHarness(engine, { clock, env: { WORKER_ENABLED: 'false' } });
     location = await createLocation(harness);
@@ -129,12 +139,7 @@ describe.each(ENGINES)('message search on %s', (engine) => {
   });
 
   it('keeps the index in step: a scheduled message is found once sent, an edited thread by its new text', async () => {
-    const scheduled = await send(location, {
-      type: 'SMS',
-      contactId,
-      message: 'Reminder: your appointment tomorrow',
-      scheduledTimestamp: Math.floor((clock.now() + 60 * MINUTE) / 1000),
-    });
+    const scheduled = await scheduleInAnHour('Reminder: your appointment tomorrow');
     expect(scheduled.status).toBe(200);
     expect((await search({ q: 'reminder' })).body.total).toBe(0);
     clock.advance(61 * MINUTE);
@@ -206,12 +211,7 @@ describe.each(ENGINES)('message search on %s', (engine) => {
 
   it('walks the location newest first (many matches) with the same answers as looking the matches up', async () => {
     // Not yet sent: in the index, but neither path may show it; the walk reads past it.
-    const pending = await send(location, {
-      type: 'SMS',
-      contactId,
-      message: 'Parcel reminder, not sent yet',
-      scheduledTimestamp: Math.floor((clock.now() + 60 * MINUTE) / 1000),
-    });
+    const pending = await scheduleInAnHour('Parcel reminder, not sent yet');
     expect(pending.status).toBe(200);
     const db = harness.server.store.db;
     for (const words of [['parcel'], ['reminder'], ['recibido'], ['march'], ['address']]) {

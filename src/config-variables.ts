@@ -125,7 +125,11 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
     title: 'Realtime',
     variables: [
       v('REALTIME_BUS', 'auto', 'memory, postgres (LISTEN/NOTIFY between servers) or auto'),
-      v('REALTIME_HEARTBEAT_MS', '15000', 'heartbeat interval of event streams'),
+      v(
+        'REALTIME_HEARTBEAT_MS',
+        '15000',
+        'heartbeat interval of event streams; below HTTP_IDLE_TIMEOUT_MS (unset: at most half of it)',
+      ),
       v('REALTIME_POLL_MS', '5000', 'streams also look for new events this often'),
       v('REALTIME_RETENTION_HOURS', '72', 'events older than this are pruned'),
       v('REALTIME_RETENTION_EVENTS', '10000', 'events a location keeps at most'),

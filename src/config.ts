@@ -370,10 +370,31 @@ function parseBlobStore(env: Env, dataDir: string): BlobStoreConfig {
   };
 }
 
-function parseRealtime(env: Env): RealtimeConfig {
+/**
+ * An event stream that says nothing for HTTP_IDLE_TIMEOUT_MS is closed as idle, so its heartbeat must come sooner:
+ * by default at most half the idle timeout; a heartbeat set at or beyond it would end every quiet stream.
+ */
+function parseHeartbeat(env: Env, idleTimeoutMs: number): number {
+  const heartbeatMs = integer(
+    env,
+    'REALTIME_HEARTBEAT_MS',
+    Math.min(15_000, Math.floor(idleTimeoutMs / 2)),
+    100,
+    300_000,
+  );
+  if (heartbeatMs >= idleTimeoutMs) {
+    throw new ConfigError(
+      'REALTIME_HEARTBEAT_MS',
+      `must be below HTTP_IDLE_TIMEOUT_MS (${idleTimeoutMs}), or quiet event streams are closed as idle`,
+    );
+  }
+  return heartbeatMs;
+}
+
+function parseRealtime(env: Env, http: HttpLimitsConfig): RealtimeConfig {
   return {
     bus: oneOf(env, 'REALTIME_BUS', ['auto', 'memory', 'postgres'] as const, 'auto'),
-    heartbeatMs: integer(env, 'REALTIME_HEARTBEAT_MS', 15_000, 100, 300_000),
+    heartbeatMs: parseHeartbeat(env, http.idleTimeoutMs),
     pollMs: integer(env, 'REALTIME_POLL_MS', 5_000, 50, 600_000),
     retentionMs: integer(env, 'REALTIME_RETENTION_HOURS', 72, 1, 24 * 365) * HOUR,
     retentionEvents: integer(env, 'REALTIME_RETENTION_EVENTS', 10_000, 10, 100_000_000),
@@ -579,6 +600,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
   if (metricsToken !== null && metricsToken.length < 16) {
     throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
   }
+  const http = parseHttpLimits(env);
   return {
     host,
     port,
@@ -608,10 +630,10 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     files: parseFiles(env),
     blobStore: parseBlobStore(env, dataDir),
     outbound: parseOutbound(env),
-    realtime: parseRealtime(env),
+    realtime: parseRealtime(env, http),
     liveChat: parseLiveChat(env),
     rateLimit: parseRateLimit(env),
-    http: parseHttpLimits(env),
+    http,
     smtp: parseSmtpUrl(env.SMTP_URL),
     smtpListen: parseSmtpListen(env, host),
     sandbox: parseSandbox(env),

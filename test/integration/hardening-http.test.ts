@@ -1,12 +1,13 @@
 // What an unauthenticated client can cost the HTTP server (docs/security.md): deeply nested JSON is refused before it
 // is parsed on every JSON entry point, two Authorization headers are refused, and idle, slow and surplus
-// connections are closed.
+// connections are closed, while a quiet event stream's heartbeats keep it open.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../helpers/engines.js';
 import { createConversation, createLocation, type TestLocation } from '../helpers/factories.js';
 import { ADMIN_TOKEN, type Harness, startHarness, VERSION } from '../helpers/harness.js';
 import { messageCount } from '../helpers/messages.js';
+import { SseStream } from '../helpers/sse.js';
 
 /** `[[[…]]]` nested `depth` levels, as text: JSON.stringify itself would overflow on it. */
 const nestedArray = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
@@ -148,6 +149,25 @@ describe.each(ENGINES)('HTTP hardening (%s)', (engine) => {
     const answer = await rawExchange(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', 1_500);
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
     expect(answer).toMatch(/\r\nKeep-Alive: timeout=1\r\n/i);
+  });
+
+  it('keeps a quiet event stream open past the idle timeout: its heartbeat comes at half of it', async () => {
+    // Only HTTP_IDLE_TIMEOUT_MS (1 s) is set here; the default 15 s heartbeat would have the stream closed as idle.
+    const stream = await SseStream.open(
+      `${harness.baseUrl}/conversations/events/stream?locationId=${location.locationId}`,
+      {
+        authorization: `Bearer ${location.token}`,
+        version: VERSION,
+      },
+    );
+    try {
+      await stream.next('ready');
+      await new Promise((resolve) => setTimeout(resolve, 2_600));
+      expect(stream.ended).toBe(false);
+      expect(stream.comments).toBeGreaterThanOrEqual(3);
+    } finally {
+      stream.close();
+    }
   });
 
   it('closes a connection that never sends a request', async () => {

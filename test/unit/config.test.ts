@@ -154,6 +154,17 @@ describe('loadConfig', () => {
     expect(failure({ EMAIL_DOMAIN: 'not a domain' }).message).toMatch(/^Invalid configuration: EMAIL_DOMAIN /);
   });
 
+  it('keeps event stream heartbeats inside the idle timeout that would close a quiet stream', () => {
+    expect(loadConfig({}).realtime.heartbeatMs).toBe(15_000);
+    expect(loadConfig({ HTTP_IDLE_TIMEOUT_MS: '10000' }).realtime.heartbeatMs).toBe(5_000);
+    expect(loadConfig({ HTTP_IDLE_TIMEOUT_MS: '10000', REALTIME_HEARTBEAT_MS: '9999' }).realtime.heartbeatMs).toBe(
+      9_999,
+    );
+    expect(failure({ HTTP_IDLE_TIMEOUT_MS: '10000', REALTIME_HEARTBEAT_MS: '10000' }).message).toBe(
+      'Invalid configuration: REALTIME_HEARTBEAT_MS must be below HTTP_IDLE_TIMEOUT_MS (10000), or quiet event streams are closed as idle',
+    );
+  });
+
   it('bounds SEARCH_MAX_LIMIT', () => {
     expect(loadConfig({ SEARCH_MAX_LIMIT: '50' }).searchMaxLimit).toBe(50);
     expect(failure({ SEARCH_MAX_LIMIT: '0' }).message).toMatch(/SEARCH_MAX_LIMIT must be between 1 and 1000/);

@@ -1,7 +1,8 @@
 // The lookups integrations make before anything else (a contact by phone through GET /contacts/?query=, by email
 // through either search), and the duplicate probe every create, upsert and inbound message makes, are one probe of
 // the phone or email index on both engines, whatever the location's size: the queries the repositories build are
-// EXPLAINed over seeded locations, the planners left to choose (SQLite without statistics, as in production).
+// EXPLAINed over seeded locations, the planners left to choose (SQLite without statistics, as in production). A page
+// deep in the list seeks its place in the date index.
 import { type CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advancedSearch, type ContactSearch, listSearch } from '../../src/domain/contact-search.js';
@@ -137,6 +138,25 @@ describe.each(ENGINES)('contact lookup query plans on %s', (engine: EngineName) 
       read.indexes.some((name) => index.test(name)),
       read.text,
     ).toBe(true);
+  });
+
+  it('seeks a page past a contact (GET /contacts/ startAfter) in the date index, rather than filtering to it', async () => {
+    const search = listSearch({ locationId, startAfter: T0 + 1000, startAfterId: 'c-1-1000' });
+    const { page } = contactSearchQueries(harness.server.store.db, engine, search);
+    const read = await explain(harness, page.compile());
+    const seek =
+      engine === 'sqlite'
+        ? (read as string[]).some((line) =>
+            line.includes('USING INDEX contacts_location_added (location_id=? AND (date_added,id)<(?,?))'),
+          )
+        : (read as PlanNode[]).some(
+            (node) =>
+              node['Index Name'] === 'contacts_location_added' &&
+              /ROW\(date_added, id\) </.test(node['Index Cond'] ?? ''),
+          );
+    expect(seek, JSON.stringify(read)).toBe(true);
+    const rows = await page.execute();
+    expect(rows.map((row) => row.id).slice(0, 3)).toEqual(['c-1-999', 'c-1-998', 'c-1-997']);
   });
 
   it('answers the one contact the phone as typed belongs to', async () => {

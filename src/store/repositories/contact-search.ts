@@ -145,9 +145,14 @@ function sortKey(engine: Engine, sort: Sort): RawBuilder<string | number> {
   }
 }
 
-function afterCondition(eb: EB, key: RawBuilder<string | number>, sort: Sort, after: After): Expression<SqlBool> {
-  const op = sort.direction === 'desc' ? '<' : '>';
-  return eb.or([eb(key, op, after.value), eb.and([eb(key, '=', after.value), eb('id', op, after.id)])]);
+/**
+ * Past the previous page's last contact, as one row-value comparison: both engines seek an index on (key, id) to it.
+ * Spelt as `key < v OR (key = v AND id < i)`, it was a filter on the location's rows, not a range: SQLite read every
+ * contact newer than the page, about 120 ms a page deep into a location of 1.2M contacts.
+ */
+function afterCondition(key: RawBuilder<string | number>, sort: Sort, after: After): Expression<SqlBool> {
+  const op = sql.raw(sort.direction === 'desc' ? '<' : '>');
+  return sql<SqlBool>`(${key}, id) ${op} (${after.value}, ${after.id})`;
 }
 
 /** The page and count queries of a search, built but not run (the query-plan tests EXPLAIN them). */
@@ -164,9 +169,7 @@ export function contactSearchQueries(db: Executor, engine: Engine, search: Conta
   const page = filtered
     .selectAll()
     .select(key.as('sort_key'))
-    .$if(search.after !== undefined, (q) =>
-      q.where((eb) => afterCondition(eb, key, search.sort, search.after as After)),
-    )
+    .$if(search.after !== undefined, (q) => q.where(afterCondition(key, search.sort, search.after as After)))
     .orderBy(key, search.sort.direction)
     .orderBy('id', search.sort.direction)
     .limit(search.limit)
@@ -177,9 +180,7 @@ export function contactSearchQueries(db: Executor, engine: Engine, search: Conta
 
 export async function searchContacts(db: Executor, engine: Engine, search: ContactSearch): Promise<ContactPage> {
   const { page, count } = contactSearchQueries(db, engine, search);
-  const [rows, counted] = await Promise.all([page.execute(), count.executeTakeFirstOrThrow()]);
-  return {
-    rows: (rows as (StoredContactRow & { sort_key: string | number })[]).map(decodeContact),
-    total: Number(counted.n),
-  };
+  const total = count.executeTakeFirstOrThrow().then((counted) => Number(counted.n));
+  const [rows, counted] = await Promise.all([page.execute(), total]);
+  return { rows: (rows as (StoredContactRow & { sort_key: string | number })[]).map(decodeContact), total: counted };
 }

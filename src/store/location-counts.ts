@@ -3,8 +3,11 @@
 import { sql } from 'kysely';
 import type { Executor } from './executor.js';
 
-/** Conversations of the location; those with unread messages; messages of a channel, scheduled ones excepted. */
-export type CountName = 'conversations' | 'conversations:unread' | `messages:${string}`;
+/**
+ * Conversations of the location; those with unread messages; messages of a channel, scheduled ones excepted; its
+ * contacts (migration 0037).
+ */
+export type CountName = 'conversations' | 'conversations:unread' | `messages:${string}` | 'contacts';
 
 /** The sum of a location's kept rows, narrowed by the caller to the counts it adds up. */
 function sumOf(db: Executor, locationId: string) {

@@ -28,6 +28,7 @@ import * as m0032 from './migrations/0032_journal_file.js';
 import * as m0034 from './migrations/0034_contact_lookups.js';
 import * as m0035 from './migrations/0035_bounded_search_text.js';
 import * as m0036 from './migrations/0036_email_search_threads.js';
+import * as m0037 from './migrations/0037_contact_counts.js';
 import type { Database } from './schema.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -60,6 +61,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0034_contact_lookups': m0034,
   '0035_bounded_search_text': m0035,
   '0036_email_search_threads': m0036,
+  '0037_contact_counts': m0037,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,4 +1,5 @@
-// The counts kept by triggers (migration 0010) answer whole-location totals of search and export: after every kind
+// The counts kept by triggers (migrations 0010, 0037) answer whole-location totals of search, export and the contact
+// list: after every kind
 // of write that moves them, each total the API gives must equal a count of the rows themselves, through a scripted
 // sequence and through seeded random ones.
 import { randomInt } from 'node:crypto';
@@ -66,7 +67,25 @@ describe.each(ENGINES)('kept counts (%s)', (engine) => {
     for (const channel of ['SMS', 'Email', 'WhatsApp', 'Call']) {
       expect(await exportTotal(location, { channel })).toBe(await messages(channel, '='));
     }
+    await expectContactTotalsTrue(location);
     return { conversations, unread };
+  }
+
+  /** The contact list's total, and an unfiltered advanced search's, next to the count of the rows. */
+  async function expectContactTotalsTrue(location: TestLocation) {
+    const contacts = await rowCount(sql`select count(*) as n from contacts where location_id = ${location.locationId}`);
+    const list = await location.api.get('contacts:get-contacts', '/contacts/', {
+      query: { locationId: location.locationId, limit: 1 },
+    });
+    expect(list.status).toBe(200);
+    expect(list.body.meta.total).toBe(contacts);
+    const search = await location.api.post('contacts:search-contacts-advanced', '/contacts/search', {
+      locationId: location.locationId,
+      pageLimit: 1,
+    });
+    expect(search.status, JSON.stringify(search.body)).toBe(200);
+    expect(search.body.total).toBe(contacts);
+    return contacts;
   }
 
   it('stay equal to the rows through creates, messages, reads, schedules, cancels, sends and deletes', async () => {
@@ -237,6 +256,22 @@ describe.each(ENGINES)('kept counts (%s)', (engine) => {
         },
         fold: async () => {
           if (engine === 'postgres') await foldCounts(db(), 1);
+        },
+        upsert: async () => {
+          // Updates a contact of the location when the phone matches one, creates one otherwise.
+          const phone = `+1555${randomInt(1_000_000, 1_000_004)}`;
+          const response = await location.api.post('contacts:upsert-contact', '/contacts/upsert', {
+            locationId: location.locationId,
+            phone,
+            firstName: `Up ${random(1000)}`,
+          });
+          expect(response.status, JSON.stringify(response.body)).toBeLessThan(300);
+          if (!contacts.includes(response.body.contact.id)) contacts.push(response.body.contact.id);
+        },
+        forget: async () => {
+          const id = contacts.splice(random(contacts.length), 1)[0];
+          if (!id) return;
+          expect((await location.api.delete('contacts:delete-contact', `/contacts/${id}`)).status).toBe(200);
         },
       };
       const names = Object.keys(steps);

@@ -5,6 +5,7 @@ import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool,
 import type { After, Condition, ContactSearch, Range, Sort, TextMatch } from '../contact-query.js';
 import type { Engine } from '../database.js';
 import type { Executor } from '../executor.js';
+import { locationCount } from '../location-counts.js';
 import type { Database } from '../schema.js';
 import { type ContactRow, decodeContact, type StoredContactRow } from './contacts.js';
 
@@ -180,7 +181,11 @@ export function contactSearchQueries(db: Executor, engine: Engine, search: Conta
 
 export async function searchContacts(db: Executor, engine: Engine, search: ContactSearch): Promise<ContactPage> {
   const { page, count } = contactSearchQueries(db, engine, search);
-  const total = count.executeTakeFirstOrThrow().then((counted) => Number(counted.n));
+  // A list with no filter counts the whole location: the kept count (migration 0037) says it in one row.
+  const unfiltered = search.conditions.length === 0 && !search.text;
+  const total = unfiltered
+    ? locationCount(db, search.locationId, 'contacts')
+    : count.executeTakeFirstOrThrow().then((counted) => Number(counted.n));
   const [rows, counted] = await Promise.all([page.execute(), total]);
   return { rows: (rows as (StoredContactRow & { sort_key: string | number })[]).map(decodeContact), total: counted };
 }

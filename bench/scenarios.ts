@@ -29,7 +29,7 @@ export interface Samples {
   conversations: { id: string; contactId: string }[];
   contactsWithPhone: string[];
   /** Phones and emails of contacts drawn across the whole location, for the lookups integrations make first. */
-  contactKeys: { phone: string | null; email: string | null }[];
+  contactKeys: { id: string; date_added: number; phone: string | null; email: string | null }[];
   busiest: { id: string; messages: number } | null;
 }
 
@@ -75,8 +75,8 @@ export async function drawSamples(peek: Peek, locationId: string, users: string[
   const contactKeys: Samples['contactKeys'] = [];
   for (let i = 0; i < 200; i++) {
     const from = Array.from({ length: 3 }, () => BASE62[Math.floor(Math.random() * 62)]).join('');
-    const [row] = await peek.rows<{ phone: string | null; email: string | null }>(
-      "select phone, email from contacts where location_id || '' = ? and id >= ? order by id limit 1",
+    const [row] = await peek.rows<Samples['contactKeys'][number]>(
+      "select id, date_added, phone, email from contacts where location_id || '' = ? and id >= ? order by id limit 1",
       [locationId, from],
     );
     if (row) contactKeys.push(row);
@@ -219,6 +219,20 @@ export async function buildScenarios(
             filters: [{ field: 'email', operator: 'eq', value: key.email }],
           }),
         })),
+      latency: true,
+      target: { kind: 'p99', maxMs: 10 },
+    },
+    {
+      // What a sync does: page through every contact of the location, the total on each page (kept: migration 0037).
+      name: 'contacts.list',
+      title: 'GET /contacts/ (no query; page 1 and later pages)',
+      method: 'GET',
+      requests: [
+        { path: `/contacts/?${location}&limit=20` },
+        ...samples.contactKeys.map((key) => ({
+          path: `/contacts/?${location}&limit=20&startAfter=${key.date_added}&startAfterId=${key.id}`,
+        })),
+      ],
       latency: true,
       target: { kind: 'p99', maxMs: 10 },
     },

@@ -5,7 +5,7 @@
 // Screenshots at 375 px and at desktop width, in English and Spanish, land in test-output/console/.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeViolations,
@@ -90,7 +90,7 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
   }
 
   /** Whether the element lies wholly within a 375 px wide screen (not past a sideways scroll). */
-  async function withinPhoneWidth(locator: ReturnType<Page['locator']>): Promise<boolean> {
+  async function withinPhoneWidth(locator: Locator): Promise<boolean> {
     await page.setViewportSize({ width: 375, height: 740 });
     try {
       const box = await locator.boundingBox();
@@ -98,6 +98,12 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });
     }
+  }
+
+  /** Whether the element has the focus. */
+  function focused(locator: Locator): Promise<boolean> {
+    // A page's element: this project compiles without the DOM library.
+    return locator.evaluate((element: any) => element === element.ownerDocument.activeElement);
   }
 
   /** The page at 375 px and at 1280 px, in English and in Spanish. */
@@ -308,6 +314,7 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
       await open('/#/sandbox/reset');
       await page.getByRole('button', { name: 'Empty the location…' }).click();
       await page.getByRole('button', { name: 'Cancel' }).click();
+      expect(await focused(page.getByRole('button', { name: 'Empty the location…' }))).toBe(true);
       const search = () => acme.api.get(null, '/conversations/search', { query: { locationId: acme.locationId } });
       expect((await search()).body.total).toBe(1);
       await page.getByRole('button', { name: 'Empty the location…' }).click();

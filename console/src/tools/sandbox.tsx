@@ -1,9 +1,10 @@
 // The sandbox controls of docs/sandbox.md for the admin: the request journal, the virtual clock, faults, and
 // emptying the location. Hash routes: #/sandbox/{journal|clock|faults|reset}[/{entryId}].
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
+import { Confirm } from '../components/confirm.js';
 import { formatNumber } from '../format.js';
 import { SandboxClock } from './clock.js';
 import { Faults } from './faults.js';
@@ -36,6 +37,7 @@ function ResetLocation({ locationId, name }: { locationId: string; name: string 
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const [confirming, setConfirming] = useState(false);
+  const start = useRef<HTMLButtonElement>(null);
   const reset = useMutation({
     mutationFn: () => api<{ removed: Removed }>('POST', `/admin/v1/locations/${encodeURIComponent(locationId)}/reset`),
     onSuccess: () => {
@@ -49,23 +51,19 @@ function ResetLocation({ locationId, name }: { locationId: string; name: string 
       <h2 id="reset-title">{t('sandbox.reset.title')}</h2>
       <p>{t('sandbox.reset.text', { name })}</p>
       {!confirming ? (
-        <button type="button" className="danger" onClick={() => setConfirming(true)}>
+        <button ref={start} type="button" className="danger" onClick={() => setConfirming(true)}>
           {t('sandbox.reset.start')}
         </button>
       ) : (
-        <div className="confirm" role="alertdialog" aria-labelledby="reset-question">
-          <p id="reset-question">
-            <strong>{t('sandbox.reset.question', { name })}</strong>
-          </p>
-          <div className="button-row">
-            <button type="button" className="danger" onClick={() => reset.mutate()} disabled={reset.isPending}>
-              {t('sandbox.reset.confirm', { name })}
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              {t('sandbox.reset.cancel')}
-            </button>
-          </div>
-        </div>
+        <Confirm
+          question={t('sandbox.reset.question', { name })}
+          confirm={t('sandbox.reset.confirm', { name })}
+          cancel={t('sandbox.reset.cancel')}
+          onConfirm={() => reset.mutate()}
+          onCancel={() => setConfirming(false)}
+          pending={reset.isPending}
+          opener={start}
+        />
       )}
       {reset.isError && <p className="form-error">{reset.error.message}</p>}
       {reset.data && (

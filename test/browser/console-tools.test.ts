@@ -1,7 +1,7 @@
 // The console's developer tools in Chromium, against the real app: the API reference at /docs and its "try it"
-// (with the signed-in session and with a pasted token), tokens (created, shown once, revoked), and the sandbox views
-// (request journal, virtual clock, faults, location reset), webhook deliveries (attempts, signature, payload,
-// redelivery), and a long inbox (virtualised, paged by keyset).
+// (with the signed-in session and with a pasted token), tokens (created, shown once, revoked only after a yes), the
+// sandbox views (request journal, virtual clock, faults, location reset), webhook deliveries (attempts, signature,
+// payload, redelivery), and a long inbox (virtualised, paged by keyset).
 // Screenshots at 375 px and at desktop width, in English and Spanish, land in test-output/console/.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -223,7 +223,7 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
   });
 
   describe('settings', () => {
-    it('creates a token, shows it once, and revokes it', async () => {
+    it('creates a token, shows it once, and revokes it only once asked', async () => {
       await signIn();
       await open('/#/settings/tokens');
       await page.getByLabel('Name').fill('CI bot');
@@ -245,8 +245,31 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
       await row.waitFor();
       expect(await page.locator('.copy-once').count()).toBe(0);
       expect(await page.content()).not.toContain(token);
-      await row.getByRole('button', { name: 'Revoke' }).click();
+      // Revoking asks first, naming the token; cancelling leaves it working and the focus where it was.
+      const revoke = row.getByRole('button', { name: 'Revoke' });
+      const question = page.getByRole('alertdialog', { name: /^Revoke CI bot\? Anything that uses this token/ });
+      await revoke.click();
+      await question.waitFor();
+      expect(await focused(question)).toBe(true);
+      await question.getByRole('button', { name: 'Cancel' }).click();
+      await question.waitFor({ state: 'detached' });
+      expect(await focused(revoke)).toBe(true);
+      expect((await works()).status).toBe(200);
+      await revoke.click();
+      await page.keyboard.press('Escape');
+      await question.waitFor({ state: 'detached' });
+      expect((await works()).status).toBe(200);
+
+      await revoke.click();
+      const yes = question.getByRole('button', { name: 'Yes, revoke CI bot' });
+      await yes.waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      expect(await withinPhoneWidth(yes)).toBe(true);
+      await shootAll('settings-tokens-revoke', () => page.getByRole('alertdialog').waitFor());
+      expect((await works()).status).toBe(200);
+      await yes.click();
       await row.getByText('Revoked').waitFor();
+      expect(await question.count()).toBe(0);
       expect((await works()).status).toBe(401);
     });
   });

@@ -230,6 +230,9 @@ export const en = {
     actions: 'Actions',
     revoked: 'Revoked',
     revoke: 'Revoke',
+    question: 'Revoke {{name}}? Anything that uses this token stops working at once, and this cannot be undone.',
+    confirm: 'Yes, revoke {{name}}',
+    cancel: 'Cancel',
   },
   apps: {
     name: 'Name',

@@ -233,6 +233,9 @@ export const esMX = {
     actions: 'Acciones',
     revoked: 'Revocado',
     revoke: 'Revocar',
+    question: '¿Revocar {{name}}? Todo lo que use este token dejará de funcionar de inmediato, y no se puede deshacer.',
+    confirm: 'Sí, revocar {{name}}',
+    cancel: 'Cancelar',
   },
   apps: {
     name: 'Nombre',

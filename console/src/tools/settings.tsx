@@ -2,11 +2,12 @@
 // location's conversation providers, and live chat widgets with their embed code. A location session sees what its
 // token is allowed.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, Fragment, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import type { Session } from '../api/session.js';
 import type { Provider, Token, Widget } from '../api/types.js';
+import { Confirm } from '../components/confirm.js';
 import { Icon } from '../components/icons.js';
 import { formatDateTime } from '../format.js';
 import { href } from '../router.js';
@@ -83,6 +84,8 @@ function Tokens({ locationId }: { locationId: string }) {
   const client = useQueryClient();
   const nameId = useId();
   const [name, setName] = useState('');
+  // The token whose revocation waits for a yes: an integration using it would break at once and for good.
+  const [confirming, setConfirming] = useState<string | null>(null);
   const path = `/admin/v1/locations/${encodeURIComponent(locationId)}/tokens`;
   const tokens = useQuery({ queryKey: ['tokens', locationId], queryFn: () => api<{ tokens: Token[] }>('GET', path) });
   const create = useMutation({
@@ -94,6 +97,7 @@ function Tokens({ locationId }: { locationId: string }) {
   });
   const revoke = useMutation({
     mutationFn: (id: string) => api('DELETE', `${path}/${encodeURIComponent(id)}`),
+    onSuccess: () => setConfirming(null),
     onSettled: () => void client.invalidateQueries({ queryKey: ['tokens', locationId] }),
   });
   const submit = (event: FormEvent) => {
@@ -126,22 +130,48 @@ function Tokens({ locationId }: { locationId: string }) {
             </tr>
           </thead>
           <tbody>
-            {(tokens.data?.tokens ?? []).map((token) => (
-              <tr key={token.id}>
-                <td data-label={t('tokens.name')}>{token.name || token.id}</td>
-                <td data-label={t('tokens.scopes')}>{token.scopes.length}</td>
-                <td data-label={t('tokens.created')}>{formatDateTime(token.dateAdded, i18n.language)}</td>
-                <td>
-                  {token.revokedAt ? (
-                    <span className="muted">{t('tokens.revoked')}</span>
-                  ) : (
-                    <button type="button" onClick={() => revoke.mutate(token.id)}>
-                      {t('tokens.revoke')}
-                    </button>
+            {(tokens.data?.tokens ?? []).map((token) => {
+              const label = token.name || token.id;
+              return (
+                <Fragment key={token.id}>
+                  <tr>
+                    <td data-label={t('tokens.name')}>{label}</td>
+                    <td data-label={t('tokens.scopes')}>{token.scopes.length}</td>
+                    <td data-label={t('tokens.created')}>{formatDateTime(token.dateAdded, i18n.language)}</td>
+                    <td>
+                      {token.revokedAt ? (
+                        <span className="muted">{t('tokens.revoked')}</span>
+                      ) : (
+                        <button
+                          type="button"
+                          onClick={() => {
+                            revoke.reset();
+                            setConfirming(token.id);
+                          }}
+                        >
+                          {t('tokens.revoke')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                  {confirming === token.id && !token.revokedAt && (
+                    <tr className="confirm-row">
+                      <td colSpan={4}>
+                        <Confirm
+                          question={t('tokens.question', { name: label })}
+                          confirm={t('tokens.confirm', { name: label })}
+                          cancel={t('tokens.cancel')}
+                          onConfirm={() => revoke.mutate(token.id)}
+                          onCancel={() => setConfirming(null)}
+                          pending={revoke.isPending}
+                        />
+                        {revoke.isError && <p className="form-error">{revoke.error.message}</p>}
+                      </td>
+                    </tr>
                   )}
-                </td>
-              </tr>
-            ))}
+                </Fragment>
+              );
+            })}
           </tbody>
         </table>
       </div>

@@ -1,11 +1,12 @@
 // The console in a real browser (Debian's Chromium through playwright-core), against the real app: sign-in, the
-// inbox and its live updates, the composer and the dev outbox, emails in their sandbox, hostile text kept inert,
-// Spanish, a location-scoped sign-in, and axe-core's accessibility rules. Screenshots of the main screens in both
-// languages, at 375 px and at desktop width, land in test-output/console/.
+// inbox and its live updates, the composer (an attached file too) and the dev outbox, emails in their sandbox, hostile
+// text kept inert, Spanish, a location-scoped sign-in, and axe-core's accessibility rules. Screenshots of the main
+// screens in both languages, at 375 px and at desktop width, land in test-output/console/.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { en } from '../../console/src/i18n/en.js';
 import { esMX } from '../../console/src/i18n/es-MX.js';
 import {
@@ -19,6 +20,7 @@ import {
 import { ensureConsoleBuilt } from '../helpers/console-build.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createContact, createLocation, type TestLocation } from '../helpers/factories.js';
+import { pngBytes } from '../helpers/files.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { createWidget, startVisitor } from '../helpers/live-chat.js';
 import { inbound } from '../helpers/messages.js';
@@ -348,6 +350,48 @@ describe.skipIf(!chromiumAvailable).each(ENGINES)('console in Chromium on %s', (
     await scheduled.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => scheduled.count()).toBe(0);
     expect(await waiting()).toEqual([]);
+  });
+
+  it('sends a file attached in the composer: stored on the message, served back byte for byte, shown in the thread', async () => {
+    // A real file on disk, chosen through the composer's file input; its name as a Spanish-speaking clinic would
+    // write it (an accent and a space).
+    const name = 'radiografía ana.png';
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-attach-'));
+    onTestFinished(() => fs.rmSync(folder, { recursive: true, force: true }));
+    const file = path.join(folder, name);
+    fs.writeFileSync(file, pngBytes());
+    await open(`#/inbox/${anaConversation}`);
+    await page.getByRole('heading', { name: 'Ana López' }).waitFor();
+    await page.getByLabel('Send as').selectOption('SMS');
+    await page.getByLabel('Attach', { exact: true }).setInputFiles(file);
+    await page.getByText('Attach (1)').waitFor();
+    await page.getByLabel('Message', { exact: true }).fill('Aquí está tu radiografía');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const sent = page.locator('.message.outbound').filter({ hasText: 'Aquí está tu radiografía' });
+    await sent.waitFor();
+    // The composer is ready for the next message.
+    await page.getByText('Attach', { exact: true }).waitFor();
+
+    // Through the API: the stored message names one URL of this server, and that URL serves the file's bytes.
+    const history = await acme.api.get('conversations:get-messages', `/conversations/${anaConversation}/messages`);
+    expect(history.status).toBe(200);
+    const stored = (history.body.messages.messages as { body?: string; attachments?: string[] }[]).find(
+      (message) => message.body === 'Aquí está tu radiografía',
+    );
+    expect(stored?.attachments).toHaveLength(1);
+    const url = stored?.attachments?.[0] ?? '';
+    expect(url.startsWith(`${harness.baseUrl}/files/`)).toBe(true);
+    expect(decodeURIComponent(url.split('/').at(-1) ?? '')).toBe(name);
+    const served = await fetch(url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await served.arrayBuffer()).equals(pngBytes())).toBe(true);
+
+    // The thread shows it: the image, loaded from that URL, named by the file.
+    const image = sent.getByRole('img', { name });
+    await image.waitFor();
+    expect(await image.getAttribute('src')).toBe(url);
+    await expect.poll(() => image.evaluate((element: any) => element.complete && element.naturalWidth)).toBe(1);
   });
 
   it('shows a live chat visitor typing and their message, and tells the visitor the agent is typing', async () => {

@@ -392,6 +392,21 @@ describe.skipIf(!chromiumAvailable).each(ENGINES)('console in Chromium on %s', (
     await image.waitFor();
     expect(await image.getAttribute('src')).toBe(url);
     await expect.poll(() => image.evaluate((element: any) => element.complete && element.naturalWidth)).toBe(1);
+
+    // An internal comment has no attach button, so a file chosen before switching to it stays out of the comment.
+    await page.getByLabel('Attach', { exact: true }).setInputFiles(file);
+    await page.getByLabel('Send as').selectOption('InternalComment');
+    await page.getByLabel('Comment (only your team sees it)').fill('Sent her the X-ray.');
+    await page.getByRole('button', { name: 'Add comment' }).click();
+    await page.locator('.message.comment').getByText('Sent her the X-ray.').waitFor();
+    const comments = await acme.api.get('conversations:get-messages', `/conversations/${anaConversation}/messages`);
+    const comment = (comments.body.messages.messages as { body?: string; attachments?: string[] }[]).find(
+      (message) => message.body === 'Sent her the X-ray.',
+    );
+    expect(comment?.attachments ?? []).toEqual([]);
+    // Sending clears the composer, the file it left out included.
+    await page.getByLabel('Send as').selectOption('SMS');
+    await page.getByText('Attach', { exact: true }).waitFor();
   });
 
   it('shows a live chat visitor typing and their message, and tells the visitor the agent is typing', async () => {

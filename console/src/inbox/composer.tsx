@@ -60,10 +60,12 @@ export function Composer({
   const [later, setLater] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
   const typingSent = useRef(false);
+  // A comment has no attach button, so files chosen on another channel stay out of it (as the schedule does).
+  const attached = channel === 'InternalComment' ? [] : files;
 
   const send = useMutation({
     mutationFn: async () => {
-      const attachments = files.length > 0 ? await uploadAttachments(locationId, conversation.id, files) : [];
+      const attachments = attached.length > 0 ? await uploadAttachments(locationId, conversation.id, attached) : [];
       const outgoing: Outgoing = {
         type: channel,
         contactId: conversation.contactId,
@@ -114,7 +116,7 @@ export function Composer({
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) submit();
   };
   const canSend =
-    !send.isPending && (body.trim() !== '' || files.length > 0) && (channel !== 'Email' || subject.trim() !== '');
+    !send.isPending && (body.trim() !== '' || attached.length > 0) && (channel !== 'Email' || subject.trim() !== '');
   const error = send.error ? (send.error instanceof ApiError ? send.error.message : t('composer.failed')) : null;
 
   return (

@@ -29,6 +29,7 @@ import * as m0034 from './migrations/0034_contact_lookups.js';
 import * as m0035 from './migrations/0035_bounded_search_text.js';
 import * as m0036 from './migrations/0036_email_search_threads.js';
 import * as m0037 from './migrations/0037_contact_counts.js';
+import * as m0038 from './migrations/0038_contact_sort_indexes.js';
 import type { Database } from './schema.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '0035_bounded_search_text': m0035,
   '0036_email_search_threads': m0036,
   '0037_contact_counts': m0037,
+  '0038_contact_sort_indexes': m0038,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -159,6 +159,33 @@ describe.each(ENGINES)('contact lookup query plans on %s', (engine: EngineName) 
     expect(rows.map((row) => row.id).slice(0, 3)).toEqual(['c-1-999', 'c-1-998', 'c-1-997']);
   });
 
+  // Every order the newer search sorts by is an index's order (migration 0038): page 1 and a page past a contact read
+  // the index in order, with no sort of the location's contacts.
+  const sorts = [
+    ['dateUpdated', 'desc', T0 + 1000, 'contacts_location_updated'],
+    ['firstNameLowerCase', 'asc', 'pat', 'contacts_location_first_name_order'],
+    ['lastNameLowerCase', 'asc', 'doe1000', 'contacts_location_last_name_order'],
+    ['email', 'asc', emailOf(1, 1000), 'contacts_location_email_order'],
+  ] as const;
+  it.each(sorts)('sorts by %s %s in its index, page 1 and past a contact', async (field, direction, value, index) => {
+    for (const searchAfter of [undefined, [value, 'c-1-1000']]) {
+      const search = advancedSearch({
+        locationId,
+        sort: [{ field, direction }],
+        ...(searchAfter ? { searchAfter } : {}),
+      });
+      const { page } = contactSearchQueries(harness.server.store.db, engine, search);
+      const read = await plan(page.compile());
+      const sorted =
+        engine === 'sqlite'
+          ? read.text.includes('TEMP B-TREE')
+          : ((await explain(harness, page.compile())) as PlanNode[]).some((node) => node['Node Type'] === 'Sort');
+      expect(sorted, read.text).toBe(false);
+      expect(read.indexes, read.text).toContain(index);
+      expect((await page.execute()).length).toBe(20);
+    }
+  });
+
   it('answers the one contact the phone as typed belongs to', async () => {
     const { page } = contactSearchQueries(
       harness.server.store.db,

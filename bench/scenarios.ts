@@ -29,7 +29,7 @@ export interface Samples {
   conversations: { id: string; contactId: string }[];
   contactsWithPhone: string[];
   /** Phones and emails of contacts drawn across the whole location, for the lookups integrations make first. */
-  contactKeys: { id: string; date_added: number; phone: string | null; email: string | null }[];
+  contactKeys: { id: string; date_added: number; date_updated: number; phone: string | null; email: string | null }[];
   busiest: { id: string; messages: number } | null;
 }
 
@@ -76,7 +76,7 @@ export async function drawSamples(peek: Peek, locationId: string, users: string[
   for (let i = 0; i < 200; i++) {
     const from = Array.from({ length: 3 }, () => BASE62[Math.floor(Math.random() * 62)]).join('');
     const [row] = await peek.rows<Samples['contactKeys'][number]>(
-      "select id, date_added, phone, email from contacts where location_id || '' = ? and id >= ? order by id limit 1",
+      "select id, date_added, date_updated, phone, email from contacts where location_id || '' = ? and id >= ? order by id limit 1",
       [locationId, from],
     );
     if (row) contactKeys.push(row);
@@ -231,6 +231,29 @@ export async function buildScenarios(
         { path: `/contacts/?${location}&limit=20` },
         ...samples.contactKeys.map((key) => ({
           path: `/contacts/?${location}&limit=20&startAfter=${key.date_added}&startAfterId=${key.id}`,
+        })),
+      ],
+      latency: true,
+      target: { kind: 'p99', maxMs: 10 },
+    },
+    {
+      // The newer search sorted as a contact list UI sorts it: page 1 by each order, and by date updated past a contact.
+      name: 'contacts.sorted',
+      title: 'POST /contacts/search sorted (dateUpdated, names, email)',
+      method: 'POST',
+      requests: [
+        ...(['dateUpdated', 'firstNameLowerCase', 'lastNameLowerCase', 'email'] as const).map((field) => ({
+          path: '/contacts/search',
+          body: JSON.stringify({ locationId: samples.locationId, pageLimit: 20, sort: [{ field, direction: 'asc' }] }),
+        })),
+        ...samples.contactKeys.map((key) => ({
+          path: '/contacts/search',
+          body: JSON.stringify({
+            locationId: samples.locationId,
+            pageLimit: 20,
+            sort: [{ field: 'dateUpdated', direction: 'desc' }],
+            searchAfter: [key.date_updated, key.id],
+          }),
         })),
       ],
       latency: true,

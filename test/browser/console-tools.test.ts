@@ -270,6 +270,11 @@ describe.skipIf(!chromiumAvailable)('console tools in Chromium', () => {
       await yes.click();
       await row.getByText('Revoked').waitFor();
       expect(await question.count()).toBe(0);
+      // Said, and the focus kept in the page: the confirm button that had it went with its question.
+      const notice = page.getByRole('status').filter({ hasText: 'CI bot is revoked' });
+      await notice.waitFor();
+      expect(await focused(notice)).toBe(true);
+      await shootAll('settings-tokens-revoked', () => page.locator('p.notice[role=status]').waitFor());
       expect((await works()).status).toBe(401);
     });
   });

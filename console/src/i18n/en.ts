@@ -233,6 +233,7 @@ export const en = {
     question: 'Revoke {{name}}? Anything that uses this token stops working at once, and this cannot be undone.',
     confirm: 'Yes, revoke {{name}}',
     cancel: 'Cancel',
+    revokedNotice: '{{name}} is revoked: requests with it are refused from now on.',
   },
   apps: {
     name: 'Name',

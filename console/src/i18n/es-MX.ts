@@ -236,6 +236,7 @@ export const esMX = {
     question: '¿Revocar {{name}}? Todo lo que use este token dejará de funcionar de inmediato, y no se puede deshacer.',
     confirm: 'Sí, revocar {{name}}',
     cancel: 'Cancelar',
+    revokedNotice: '{{name}} quedó revocado: desde ahora se rechazan las solicitudes que lo usen.',
   },
   apps: {
     name: 'Nombre',

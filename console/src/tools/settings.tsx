@@ -2,7 +2,7 @@
 // location's conversation providers, and live chat widgets with their embed code. A location session sees what its
 // token is allowed.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, Fragment, useId, useState } from 'react';
+import { type FormEvent, Fragment, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import type { Session } from '../api/session.js';
@@ -86,6 +86,12 @@ function Tokens({ locationId }: { locationId: string }) {
   const [name, setName] = useState('');
   // The token whose revocation waits for a yes: an integration using it would break at once and for good.
   const [confirming, setConfirming] = useState<string | null>(null);
+  // Said once a token is revoked, and focused: the confirm button that had the focus is gone with its question.
+  const [revokedName, setRevokedName] = useState<string | null>(null);
+  const revokedNotice = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (revokedName) revokedNotice.current?.focus();
+  }, [revokedName]);
   const path = `/admin/v1/locations/${encodeURIComponent(locationId)}/tokens`;
   const tokens = useQuery({ queryKey: ['tokens', locationId], queryFn: () => api<{ tokens: Token[] }>('GET', path) });
   const create = useMutation({
@@ -96,8 +102,11 @@ function Tokens({ locationId }: { locationId: string }) {
     },
   });
   const revoke = useMutation({
-    mutationFn: (id: string) => api('DELETE', `${path}/${encodeURIComponent(id)}`),
-    onSuccess: () => setConfirming(null),
+    mutationFn: (token: { id: string; label: string }) => api('DELETE', `${path}/${encodeURIComponent(token.id)}`),
+    onSuccess: (_, token) => {
+      setConfirming(null);
+      setRevokedName(token.label);
+    },
     onSettled: () => void client.invalidateQueries({ queryKey: ['tokens', locationId] }),
   });
   const submit = (event: FormEvent) => {
@@ -117,6 +126,11 @@ function Tokens({ locationId }: { locationId: string }) {
       </form>
       {create.data && <CopyOnce label={t('tokens.copyOnce')} value={create.data.token} />}
       {create.isError && <p className="form-error">{create.error.message}</p>}
+      {revokedName && (
+        <p ref={revokedNotice} role="status" tabIndex={-1} className="notice">
+          {t('tokens.revokedNotice', { name: revokedName })}
+        </p>
+      )}
       <div className="table-wrap">
         <table className="stack-narrow">
           <thead>
@@ -146,6 +160,7 @@ function Tokens({ locationId }: { locationId: string }) {
                           type="button"
                           onClick={() => {
                             revoke.reset();
+                            setRevokedName(null);
                             setConfirming(token.id);
                           }}
                         >
@@ -161,7 +176,7 @@ function Tokens({ locationId }: { locationId: string }) {
                           question={t('tokens.question', { name: label })}
                           confirm={t('tokens.confirm', { name: label })}
                           cancel={t('tokens.cancel')}
-                          onConfirm={() => revoke.mutate(token.id)}
+                          onConfirm={() => revoke.mutate({ id: token.id, label })}
                           onCancel={() => setConfirming(null)}
                           pending={revoke.isPending}
                         />

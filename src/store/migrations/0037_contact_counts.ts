@@ -1,6 +1,6 @@
 // A location's contacts counted as they are written, like its conversations (migration 0010): a contact list with no
 // filter (GET /contacts/, POST /contacts/search without filters, the way a sync pages through every contact) answers
-// its `total` from one row instead of counting the location's index, which took about 80 ms a page on SQLite at
+// its `total` from one row instead of counting the location's index, which took 80–113 ms a page on SQLite at
 // 1.2M contacts. No write path moves a contact to another location, but the count follows one that did all the same.
 import { type Kysely, sql } from 'kysely';
 import type { Engine } from '../database.js';

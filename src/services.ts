@@ -103,6 +103,9 @@ export interface OAuthServices {
 }
 
 export function createServices(config: Config, store: Store, clock: Clock): Services {
+  // The operator's sign-ins (the console, the OAuth consent page) are in the operator's time: moving the sandbox's
+  // virtual clock (from the console itself, say) must not end them, and their cookies' Max-Age counts real seconds.
+  const operatorClock = config.sandbox.clock === 'virtual' ? systemClock : clock;
   const events = new EventLog(store, clock);
   const metrics = new Metrics();
   const jobs = new JobRunner(store, clock, { pollMs: config.workerPollMs, ...config.jobs }, (kind, outcome) =>
@@ -167,13 +170,11 @@ export function createServices(config: Config, store: Store, clock: Clock): Serv
       authorizations,
       tokens: new OAuthTokenService({ store, clock, accessTokens, authorizations }),
       key: oauthKey,
-      operators: new OperatorSessions({ store, clock, auth, configuredAdminToken: config.adminToken }),
+      operators: new OperatorSessions({ store, clock: operatorClock, auth, configuredAdminToken: config.adminToken }),
     },
     rateLimits,
     consoleSessions: new ConsoleSessions(
-      // A console session is the operator's, in the operator's time: moving the sandbox's virtual clock (from the
-      // console itself, say) must not end it, and its cookie's Max-Age counts real seconds anyway.
-      new ConsoleSessionService({ store, clock: config.sandbox.clock === 'virtual' ? systemClock : clock, auth }),
+      new ConsoleSessionService({ store, clock: operatorClock, auth }),
       config.publicUrl.startsWith('https:'),
     ),
     locations: new LocationService(store, clock),

@@ -191,6 +191,36 @@ describe.each(ENGINES)('OAuth consent page on %s', (engine) => {
     expect(refused.searchParams.get('state')).toBe('s2');
   });
 
+  it('keeps the operator signed in when the sandbox clock (CLOCK=virtual) moves, as the console does', async () => {
+    const sandbox = await startHarness(engine, { env: { CLOCK: 'virtual' } });
+    try {
+      const place = await createLocation(sandbox);
+      const client = await createOAuthApp(sandbox, { scopes: ['conversations.readonly'] });
+      const url = `/oauth/chooselocation?${new URLSearchParams({
+        response_type: 'code',
+        client_id: client.clientId,
+        redirect_uri: REDIRECT_URI,
+        scope: 'conversations.readonly',
+      })}`;
+      const signedIn = await fetch(new URL('/oauth/session', sandbox.baseUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: ADMIN_TOKEN, returnTo: url }).toString(),
+        redirect: 'manual',
+      });
+      expect(signedIn.status).toBe(303);
+      const operator = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] as string;
+      // Past the session's twelve hours of sandbox time: the operator, in real time, signed in a moment ago.
+      const moved = await sandbox.admin.post(null, '/admin/v1/clock', { advanceMs: 3 * 24 * 3600_000 });
+      expect(moved.status).toBe(200);
+      const page = await fetch(new URL(url, sandbox.baseUrl), { headers: { cookie: operator }, redirect: 'manual' });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain(place.locationId);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('takes the admin token as a bearer token, for headless use', async () => {
     const response = await fetch(new URL(consentUrl({}), harness.baseUrl), {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
